@@ -1,0 +1,199 @@
+using Beryl.Aec.Fft;
+using Beryl.Aec.Simd;
+
+namespace Beryl.Aec.Delay;
+
+/// <summary>
+/// Finds the bulk render-to-capture delay by generalised cross-correlation on 4 kHz band-limited
+/// signals. For every 10 ms frame lag p it keeps a leaky, SCOT-weighted cross-spectrum between the
+/// current capture block and the render block p frames back; the inverse FFT of that spectrum is the
+/// cross-correlation over lags p*B..p*B+B. A few lags are searched per frame in turn, so the cost per
+/// frame is constant. Delays are in samples of the processed capture stream (never negative).
+/// </summary>
+internal sealed class DelayEstimator
+{
+    private const int LowRate = 4000;
+    private const int Block = LowRate / 100;        // 40 samples = 10 ms
+    private const int Bins = Block + 1;
+    private const int SearchesPerFrame = 6;
+    private const float MinSmoothing = 0.03f;
+
+    private readonly int _factor;
+    private readonly int _lags;                      // frame lags searched, 0.._lags-1
+    private readonly bool _simd;
+    private readonly RealFft _fft = new(2 * Block, simd: true);
+    private readonly Decimator _renderDecimator, _captureDecimator;
+
+    // Render side: low-rate samples of the last two blocks and the spectra of the last _lags blocks.
+    private readonly float[] _renderLow = new float[2 * Block];
+    private readonly float[] _decimated;
+    private int _renderFill;
+    private long _renderBlocks;
+    private readonly float[][] _xRe, _xIm;
+    private readonly float[] _renderPower = new float[Bins], _capturePower = new float[Bins];
+
+    // Capture side and the accumulated cross-spectra.
+    private readonly float[] _captureLow = new float[Block];
+    private readonly float[] _window = new float[2 * Block];
+    private readonly float[] _cRe = new float[Bins], _cIm = new float[Bins], _gRe = new float[Bins], _gIm = new float[Bins];
+    private readonly float[] _power = new float[Bins];
+    private readonly float[][] _sRe, _sIm;
+    private readonly float[] _peakValue, _correlation = new float[2 * Block];
+    private readonly float[] _peakLag;
+    private int _searchCursor;
+    private long _updates;
+    private readonly float[] _renderBlockEnergy;
+
+    public DelayEstimator(int sampleRate, int maxDelaySamples, bool simd)
+    {
+        _factor = sampleRate / LowRate;
+        _simd = simd;
+        _decimated = new float[sampleRate / 100 / _factor + 1];
+        _renderDecimator = new Decimator(sampleRate, LowRate);
+        _captureDecimator = new Decimator(sampleRate, LowRate);
+        _lags = (maxDelaySamples / _factor + Block - 1) / Block + 1;
+        _xRe = Jagged(_lags, Bins); _xIm = Jagged(_lags, Bins);
+        _sRe = Jagged(_lags, Bins); _sIm = Jagged(_lags, Bins);
+        _peakValue = new float[_lags];
+        _peakLag = new float[_lags];
+        _renderBlockEnergy = new float[_lags];
+    }
+
+    /// <summary>Delay of the strongest echo path in full-rate samples; valid when <see cref="HasEstimate"/>.</summary>
+    public double DelaySamples { get; private set; }
+
+    /// <summary>0..1: how clearly the best peak stands out from the others.</summary>
+    public double Confidence { get; private set; }
+
+    public bool HasEstimate { get; private set; }
+
+    private static float[][] Jagged(int n, int m)
+    {
+        var a = new float[n][];
+        for (int i = 0; i < n; i++) a[i] = new float[m];
+        return a;
+    }
+
+    /// <summary>Feeds mono render audio (full rate, whole 10 ms frames).</summary>
+    public void AddRender(ReadOnlySpan<float> mono)
+    {
+        int n = _renderDecimator.Process(mono, _decimated);
+        for (int i = 0; i < n; i++)
+        {
+            _renderLow[Block + _renderFill++] = _decimated[i];
+            if (_renderFill == Block)
+            {
+                CompleteRenderBlock();
+                _renderFill = 0;
+            }
+        }
+    }
+
+    private void CompleteRenderBlock()
+    {
+        int slot = (int)(_renderBlocks % _lags);
+        _fft.Forward(_renderLow, _xRe[slot], _xIm[slot]);
+        SpectralMath.Power(_xRe[slot], _xIm[slot], _power, _simd);
+        SpectralMath.Smooth(_power, _renderPower, 0.05f, _simd);
+        _renderBlockEnergy[slot] = SpectralMath.Energy(_renderLow.AsSpan(Block), _simd);
+        _renderLow.AsSpan(Block).CopyTo(_renderLow);
+        _renderBlocks++;
+    }
+
+    /// <summary>
+    /// Feeds one mono frame of processed capture audio. <paramref name="captureBlock"/> is the block
+    /// index of this frame in the capture stream, so that it lines up with render block numbers.
+    /// </summary>
+    public void AddCapture(ReadOnlySpan<float> mono, long captureBlock)
+    {
+        int n = _captureDecimator.Process(mono, _captureLow);
+        if (n != Block) return;
+        Array.Clear(_window, 0, Block);
+        _captureLow.AsSpan().CopyTo(_window.AsSpan(Block));
+        _fft.Forward(_window, _cRe, _cIm);
+        SpectralMath.Power(_cRe, _cIm, _power, _simd);
+        SpectralMath.Smooth(_power, _capturePower, 0.05f, _simd);
+
+        float captureEnergy = SpectralMath.Energy(_captureLow, _simd);
+        float renderEnergy = 0f;
+        for (int i = 0; i < _lags; i++) renderEnergy = Math.Max(renderEnergy, _renderBlockEnergy[i]);
+        if (captureEnergy > 1e-9f * Block && renderEnergy > 1e-8f * Block)
+            Accumulate(captureBlock);
+        Search();
+    }
+
+    private void Accumulate(long captureBlock)
+    {
+        _updates++;
+        float alpha = Math.Max(MinSmoothing, 1f / _updates);
+        float floor = 1e-12f;
+        for (int k = 0; k < Bins; k++)
+        {
+            float weight = alpha / MathF.Sqrt(_renderPower[k] * _capturePower[k] + floor);
+            _gRe[k] = _cRe[k] * weight;
+            _gIm[k] = _cIm[k] * weight;
+        }
+        for (int p = 0; p < _lags; p++)
+        {
+            long block = captureBlock - p;
+            if (block < 0 || block >= _renderBlocks || block < _renderBlocks - _lags)
+            {
+                // No render for this lag: its evidence fades like the others'.
+                SpectralMath.Scale(_sRe[p], 1f - alpha, _simd);
+                SpectralMath.Scale(_sIm[p], 1f - alpha, _simd);
+                continue;
+            }
+            int slot = (int)(block % _lags);
+            SpectralMath.DecayConjugateMultiplyAccumulate(_xRe[slot], _xIm[slot], _gRe, _gIm, _sRe[p], _sIm[p], 1f - alpha, _simd);
+        }
+    }
+
+    private void Search()
+    {
+        if (_updates == 0) return;
+        for (int i = 0; i < SearchesPerFrame; i++)
+        {
+            int p = _searchCursor;
+            _searchCursor = (_searchCursor + 1) % _lags;
+            _fft.Inverse(_sRe[p], _sIm[p], _correlation);
+            int best = 0;
+            float bestValue = -1f;
+            for (int l = 0; l < Block; l++)
+            {
+                float v = MathF.Abs(_correlation[l]);
+                if (v > bestValue) { bestValue = v; best = l; }
+            }
+            float offset = 0f;
+            if (best > 0 && best < Block - 1)
+            {
+                float a = MathF.Abs(_correlation[best - 1]), c = MathF.Abs(_correlation[best + 1]);
+                float denominator = a - 2 * bestValue + c;
+                if (denominator < 0f) offset = 0.5f * (a - c) / denominator;
+            }
+            _peakValue[p] = bestValue;
+            _peakLag[p] = p * Block + best + offset;
+        }
+        UpdateEstimate();
+    }
+
+    private void UpdateEstimate()
+    {
+        int best = 0;
+        for (int p = 1; p < _lags; p++) if (_peakValue[p] > _peakValue[best]) best = p;
+        float bestValue = _peakValue[best];
+        if (bestValue <= 0f) return;
+        float second = 0f;
+        const float Separation = 8f;              // 2 ms at 4 kHz
+        for (int p = 0; p < _lags; p++)
+        {
+            if (p == best || MathF.Abs(_peakLag[p] - _peakLag[best]) < Separation) continue;
+            second = Math.Max(second, _peakValue[p]);
+        }
+        Confidence = Math.Clamp(1.0 - second / bestValue, 0.0, 1.0);
+        if (Confidence > 0.2 && _updates > 20)
+        {
+            DelaySamples = _peakLag[best] * _factor;
+            HasEstimate = true;
+        }
+    }
+}

@@ -1,0 +1,350 @@
+using Beryl.Aec.Delay;
+using Beryl.Aec.Fft;
+using Beryl.Aec.Linear;
+using Beryl.Aec.Realtime;
+using Beryl.Aec.Simd;
+using Beryl.Aec.Suppression;
+
+namespace Beryl.Aec;
+
+/// <summary>
+/// The Beryl acoustic echo canceller. Feed it 10 ms frames: the loudspeaker signal with
+/// <see cref="ProcessRender(ReadOnlySpan{float})"/> (render thread) and the microphone signal with
+/// <see cref="ProcessCapture(ReadOnlySpan{float}, Span{float})"/> (capture thread). The two may run
+/// on different threads at the same time; after construction neither locks, allocates nor throws
+/// (except for frames of the wrong size, a programming error).
+/// </summary>
+/// <remarks>
+/// Render and capture are lined up by stream position: the n-th render sample handed over and the
+/// n-th capture sample are taken to be simultaneous, whatever the timing of the calls, so bursts and
+/// stalls of either thread do not move the alignment. The processing chain per capture frame is
+/// delay estimation, the two-filter frequency-domain NLMS (one partition per 10 ms block), and the
+/// residual echo suppressor with comfort noise.
+/// </remarks>
+public sealed class EchoCanceller
+{
+    private const float ConvergedErle = 4f;         // 6 dB: the filter's peak can be trusted
+    private const int DelayJumpFrames = 25;
+
+    private readonly EchoCancellerOptions _options;
+    private readonly int _block, _renderChannels, _captureChannels, _lookAhead, _headroom, _partitions;
+    private readonly bool _simd;
+    private readonly SpscFrameQueue _renderQueue;
+    private readonly RenderHistory _history;
+    private readonly DelayEstimator _delay;
+    private readonly RenderSpectrumBuffer _render;
+    private readonly LinearEchoCanceller[] _linear;
+    private readonly EchoSuppressor[]? _suppressors;
+    private readonly float[][] _lookAheadLines, _capture, _error, _echo, _output;
+    private readonly float[] _mono, _zeroFrame, _delayHistory;
+
+    private long _captureFrames, _renderUnderruns, _realignments;
+    private long _renderFramesSeen;
+    private long _alignment;
+    private bool _aligned;
+    private int _jumpFrames, _delayHistoryCount;
+    private float _micPower, _outPower;
+    private EchoCancellerStatistics _statistics;
+    private int _statisticsVersion;
+
+    /// <summary>Creates a canceller; throws <see cref="ArgumentException"/> when the options are invalid.</summary>
+    public EchoCanceller(EchoCancellerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        int rate = options.SampleRate;
+        _block = options.FrameSize;
+        _renderChannels = options.RenderChannels;
+        _captureChannels = options.CaptureChannels;
+        _simd = options.UseSimd;
+        _lookAhead = options.EffectiveLookAheadMs * rate / 1000;
+        _headroom = (options.Mode == AecMode.Full ? 10 : 5) * rate / 1000;
+        int tail = options.EffectiveTailMs * rate / 1000;
+        _partitions = (tail + _headroom + _block - 1) / _block;
+        int maxDelay = options.EffectiveMaxDelayMs * rate / 1000 + _lookAhead;
+
+        var fft = new RealFft(2 * _block, _simd);
+        _renderQueue = new SpscFrameQueue(_block * _renderChannels, Math.Max(2, options.RenderQueueMs / 10));
+        int historyLength = Math.Max(maxDelay + _partitions * _block + 4 * _block, (int)(1.2 * rate));
+        _history = new RenderHistory(_renderChannels, historyLength);
+        _delay = new DelayEstimator(rate, maxDelay, _simd);
+        _render = new RenderSpectrumBuffer(_renderChannels, _partitions, _block, fft, _simd);
+        int[] binLimit = BinLimits(rate, _block, _partitions);
+        _linear = new LinearEchoCanceller[_captureChannels];
+        for (int c = 0; c < _captureChannels; c++) _linear[c] = new LinearEchoCanceller(_renderChannels, _partitions, _block, binLimit, fft, _simd);
+        if (options.EnableSuppressor)
+        {
+            _suppressors = new EchoSuppressor[_captureChannels];
+            for (int c = 0; c < _captureChannels; c++) _suppressors[c] = new EchoSuppressor(_block, fft, options.EnableComfortNoise, options.Seed + c, _simd);
+        }
+        _lookAheadLines = Jagged(_captureChannels, _lookAhead);
+        _capture = Jagged(_captureChannels, _block);
+        _error = Jagged(_captureChannels, _block);
+        _echo = Jagged(_captureChannels, _block);
+        _output = Jagged(_captureChannels, _block);
+        _mono = new float[_block];
+        _zeroFrame = new float[_block];
+        _delayHistory = new float[16];
+        if (options.InitialDelayMs is { } initial)
+        {
+            SetAlignment(Math.Max(0, (long)initial * rate / 1000 + _lookAhead - _headroom));
+            _aligned = true;
+        }
+        Publish();
+    }
+
+    private static float[][] Jagged(int n, int m)
+    {
+        var a = new float[n][];
+        for (int i = 0; i < n; i++) a[i] = new float[m];
+        return a;
+    }
+
+    // Above 8 kHz only the first third of the tail is modelled.
+    private static int[] BinLimits(int rate, int block, int partitions)
+    {
+        int bins = block + 1;
+        int lowBins = Math.Min(bins, 8000 * 2 * block / rate + 1);
+        int highPartitions = Math.Max(1, partitions / 3);
+        var limit = new int[partitions];
+        for (int p = 0; p < partitions; p++) limit[p] = p < highPartitions ? bins : lowBins;
+        return limit;
+    }
+
+    /// <summary>The options this canceller was built with.</summary>
+    public EchoCancellerOptions Options => _options;
+
+    /// <summary>Samples per channel in one 10 ms frame.</summary>
+    public int FrameSize => _block;
+
+    /// <summary>How many samples the output lags the microphone input: the look-ahead plus the suppressor's one-frame overlap.</summary>
+    public int LatencySamples => _lookAhead + (_suppressors is null ? 0 : _block);
+
+    /// <summary>Hands one 10 ms frame of render audio (interleaved, -1..1) to the canceller.</summary>
+    public void ProcessRender(ReadOnlySpan<float> interleaved)
+    {
+        CheckFrame(interleaved.Length, _renderChannels, nameof(interleaved));
+        _renderQueue.TryWrite(interleaved);
+    }
+
+    /// <summary>Hands one 10 ms frame of 16-bit render audio (interleaved) to the canceller.</summary>
+    public void ProcessRender(ReadOnlySpan<short> interleaved)
+    {
+        CheckFrame(interleaved.Length, _renderChannels, nameof(interleaved));
+        _renderQueue.TryWrite(interleaved);
+    }
+
+    /// <summary>Removes the echo from one 10 ms microphone frame (interleaved, -1..1) into <paramref name="output"/>.</summary>
+    public void ProcessCapture(ReadOnlySpan<float> capture, Span<float> output)
+    {
+        CheckFrame(capture.Length, _captureChannels, nameof(capture));
+        CheckFrame(output.Length, _captureChannels, nameof(output));
+        for (int c = 0; c < _captureChannels; c++)
+            for (int i = 0; i < _block; i++) _capture[c][i] = capture[i * _captureChannels + c];
+        ProcessCaptureFrame();
+        for (int c = 0; c < _captureChannels; c++)
+            for (int i = 0; i < _block; i++) output[i * _captureChannels + c] = _output[c][i];
+    }
+
+    /// <summary>Removes the echo from one 10 ms 16-bit microphone frame (interleaved) into <paramref name="output"/>.</summary>
+    public void ProcessCapture(ReadOnlySpan<short> capture, Span<short> output)
+    {
+        CheckFrame(capture.Length, _captureChannels, nameof(capture));
+        CheckFrame(output.Length, _captureChannels, nameof(output));
+        for (int c = 0; c < _captureChannels; c++)
+            for (int i = 0; i < _block; i++) _capture[c][i] = capture[i * _captureChannels + c] * (1f / 32768f);
+        ProcessCaptureFrame();
+        for (int c = 0; c < _captureChannels; c++)
+            for (int i = 0; i < _block; i++)
+                output[i * _captureChannels + c] = (short)Math.Clamp(MathF.Round(_output[c][i] * 32768f), short.MinValue, short.MaxValue);
+    }
+
+    /// <summary>A consistent snapshot of the statistics; safe to call from any thread.</summary>
+    public EchoCancellerStatistics GetStatistics()
+    {
+        while (true)
+        {
+            int before = Volatile.Read(ref _statisticsVersion);
+            var snapshot = _statistics;
+            Interlocked.MemoryBarrier();
+            if ((before & 1) == 0 && before == Volatile.Read(ref _statisticsVersion)) return snapshot;
+            Thread.SpinWait(1);
+        }
+    }
+
+    private void CheckFrame(int length, int channels, string name)
+    {
+        if (length != _block * channels)
+            throw new ArgumentException($"A frame must hold {_block * channels} samples ({_block} per channel x {channels} channels, 10 ms at {_options.SampleRate} Hz), not {length}.", name);
+    }
+
+    private void ProcessCaptureFrame()
+    {
+        DrainRender();
+        ApplyLookAhead();
+        for (int i = 0; i < _block; i++)
+        {
+            float sum = 0f;
+            for (int c = 0; c < _captureChannels; c++) sum += _capture[c][i];
+            _mono[i] = sum / _captureChannels;
+        }
+        _delay.AddCapture(_mono, _captureFrames);
+        UpdateAlignment();
+
+        long renderEnd = (_captureFrames + 1) * _block - _alignment;
+        if (renderEnd > _history.Written) _renderUnderruns++;
+        _render.Push(_history, renderEnd);
+        bool farEnd = SpectralMath.Sum(_render.PowerSum, _simd) > 1e-7f * _block * _partitions * _renderChannels;
+        int constrain = (int)(_captureFrames % _partitions);
+
+        bool doubleTalk = false;
+        float mic = 0f, output = 0f;
+        for (int c = 0; c < _captureChannels; c++)
+        {
+            _linear[c].Process(_render, _capture[c], _error[c], _echo[c], constrain, adapt: true);
+            if (_suppressors is { } s)
+            {
+                s[c].Process(_error[c], _echo[c], _linear[c].ErrorRenderCoherence, farEnd, _output[c]);
+                doubleTalk |= s[c].DoubleTalk;
+            }
+            else
+            {
+                _error[c].CopyTo(_output[c], 0);
+            }
+            mic += SpectralMath.Energy(_capture[c], _simd);
+            output += SpectralMath.Energy(_output[c], _simd);
+        }
+        if (farEnd && !doubleTalk)
+        {
+            _micPower += 0.05f * (mic - _micPower);
+            _outPower += 0.05f * (output - _outPower);
+        }
+        _captureFrames++;
+        Publish(farEnd, doubleTalk);
+    }
+
+    private void DrainRender()
+    {
+        while (_renderQueue.TryPeek(out var frame, out long position))
+        {
+            long start = position / _renderChannels;
+            // Frames dropped on overflow: keep the estimator's block count in step with the stream.
+            long missing = start / _block - _renderFramesSeen;
+            for (long i = 0; i < Math.Min(missing, 128); i++) _delay.AddRender(_zeroFrame);
+            _history.Append(frame, start);
+            for (int i = 0; i < _block; i++)
+            {
+                float sum = 0f;
+                for (int r = 0; r < _renderChannels; r++) sum += frame[i * _renderChannels + r];
+                _mono[i] = sum / _renderChannels;
+            }
+            _delay.AddRender(_mono);
+            _renderFramesSeen = start / _block + 1;
+            _renderQueue.Advance();
+        }
+    }
+
+    // The capture is delayed by the look-ahead so that echo arriving before its render can be cancelled.
+    private void ApplyLookAhead()
+    {
+        if (_lookAhead == 0) return;
+        for (int c = 0; c < _captureChannels; c++)
+        {
+            var line = _lookAheadLines[c];
+            var frame = _capture[c];
+            for (int i = 0; i < _block; i++)
+            {
+                int slot = (int)((_captureFrames * _block + i) % _lookAhead);
+                (line[slot], frame[i]) = (frame[i], line[slot]);
+            }
+        }
+    }
+
+    private void UpdateAlignment()
+    {
+        var lead = _linear[0];
+        bool converged = lead.Erle > ConvergedErle;
+        if (_delay.HasEstimate && _delay.Confidence > 0.3)
+        {
+            long estimate = (long)Math.Round(_delay.DelaySamples);
+            long modelled = _alignment + (converged ? lead.PeakTap : _headroom);
+            bool far = Math.Abs(estimate - modelled) > Math.Max(_block, 2 * _headroom);
+            _jumpFrames = far ? _jumpFrames + 1 : 0;
+            if (!_aligned || _jumpFrames >= DelayJumpFrames)
+            {
+                _aligned = true;
+                _jumpFrames = 0;
+                SetAlignment(Math.Max(0, estimate - _headroom));
+                return;
+            }
+        }
+        if (_aligned && converged)
+        {
+            long drift = lead.PeakTap - _headroom;
+            if (Math.Abs(drift) > _headroom / 5 && _alignment + drift >= 0) SetAlignment(_alignment + drift);
+        }
+    }
+
+    private void SetAlignment(long alignment)
+    {
+        long change = alignment - _alignment;
+        if (change == 0) return;
+        _alignment = alignment;
+        foreach (var linear in _linear) linear.Shift((int)Math.Clamp(change, -_partitions * _block, _partitions * _block));
+        _render.Rebuild(_history, _captureFrames * _block - _alignment);
+        _realignments++;
+    }
+
+    private double CurrentDelaySamples()
+    {
+        var lead = _linear[0];
+        if (lead.Erle > ConvergedErle) return _alignment + lead.PeakTap - _lookAhead;
+        return _delay.HasEstimate ? _delay.DelaySamples - _lookAhead : _alignment + _headroom - _lookAhead;
+    }
+
+    private void Publish(bool farEnd = false, bool doubleTalk = false)
+    {
+        double delayMs = CurrentDelaySamples() * 1000.0 / _options.SampleRate;
+        if (_captureFrames % 100 == 0 && _delay.HasEstimate)
+        {
+            Array.Copy(_delayHistory, 1, _delayHistory, 0, _delayHistory.Length - 1);
+            _delayHistory[^1] = (float)delayMs;
+            _delayHistoryCount = Math.Min(_delayHistoryCount + 1, _delayHistory.Length);
+        }
+        double drift = 0;
+        if (_delayHistoryCount >= 4)
+        {
+            int span = _delayHistoryCount - 1;
+            drift = (_delayHistory[^1] - _delayHistory[^(span + 1)]) / (span * 1000.0) * 1e6;
+        }
+        var lead = _linear[0];
+        var stats = new EchoCancellerStatistics
+        {
+            DelayMs = delayMs,
+            DelayConfidence = _delay.Confidence,
+            DriftPpm = drift,
+            ErleDb = 10 * Math.Log10((_micPower + 1e-10) / (_outPower + 1e-10)),
+            LinearErleDb = 10 * Math.Log10(lead.Erle),
+            DoubleTalk = doubleTalk,
+            FarEndActive = farEnd,
+            ActiveFilter = lead.ActiveFilter,
+            DivergenceCount = Sum(static l => l.DivergenceCount),
+            FilterCopyCount = Sum(static l => l.CopyCount),
+            RealignmentCount = _realignments,
+            FramesProcessed = _captureFrames,
+            RenderOverruns = _renderQueue.DroppedFrames,
+            RenderUnderruns = _renderUnderruns,
+        };
+        Interlocked.Increment(ref _statisticsVersion);
+        _statistics = stats;
+        Interlocked.Increment(ref _statisticsVersion);
+    }
+
+    private long Sum(Func<LinearEchoCanceller, long> counter)
+    {
+        long total = 0;
+        foreach (var l in _linear) total += counter(l);
+        return total;
+    }
+}

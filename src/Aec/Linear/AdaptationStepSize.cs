@@ -1,0 +1,129 @@
+using Beryl.Aec.Simd;
+
+namespace Beryl.Aec.Linear;
+
+/// <summary>
+/// Per-bin step size of the adaptive filter, Kalman-style. Each bin keeps an estimate of the filter's
+/// misadjustment M (its expected coefficient error power), so that the a-priori residual echo is
+/// M * Sxx (Sxx: render power over the filter's span). The normalised step is the share of residual echo
+/// in the error, M*Sxx / (M*Sxx + E2): near 1/2 in far-end single talk, small when near-end speech or
+/// noise dominate the error (double talk freezes the filter instead of letting it diverge).
+/// The misadjustment shrinks with every step taken and grows with an echo-path drift term; it is lifted
+/// whenever the error is still coherent with the render signal, which is what an echo path change (not
+/// double talk, whose error is incoherent with the render) looks like.
+/// </summary>
+internal sealed class AdaptationStepSize
+{
+    private const float MaxStep = 0.6f;
+    private const float ErrorSmoothing = 0.5f;
+    private const float CoherenceSmoothing = 0.15f;
+    // Expected coherence of two independent signals under the smoothing above: subtract it as bias.
+    private const float CoherenceBias = CoherenceSmoothing / (2f - CoherenceSmoothing);
+    private const float InitialMisadjustment = 1f;
+    private const float DriftPerFrame = 2e-4f;
+
+    private readonly int _bins, _partitions;
+    private readonly bool _simd;
+    private readonly float _renderFloor;
+    private readonly float[] _misadjustment, _errorPower, _errorNow;
+    private readonly float[] _sexRe, _sexIm, _see, _sxx;
+
+    public AdaptationStepSize(int bins, int partitions, int renderChannels, bool simd)
+    {
+        _bins = bins;
+        _partitions = partitions;
+        _simd = simd;
+        // About -80 dBFS white render in every partition of a 2B-sample window.
+        _renderFloor = 1e-8f * 2 * (bins - 1) * partitions * renderChannels;
+        _misadjustment = new float[bins];
+        _errorPower = new float[bins];
+        _errorNow = new float[bins];
+        _sexRe = new float[bins];
+        _sexIm = new float[bins];
+        _see = new float[bins];
+        _sxx = new float[bins];
+        Coherence = new float[bins];
+        Reset();
+    }
+
+    /// <summary>Per bin, the smoothed squared coherence of the error with the dominant render block, bias removed.</summary>
+    public float[] Coherence { get; }
+
+    /// <summary>Mean normalised step of the last frame (0 = frozen).</summary>
+    public float MeanStep { get; private set; }
+
+    public void Reset()
+    {
+        Array.Fill(_misadjustment, InitialMisadjustment);
+        Array.Clear(_errorPower);
+    }
+
+    /// <summary>After a divergence the filter's error is unknown again: adapt as from scratch, but from the copy.</summary>
+    public void OnFilterReverted()
+    {
+        for (int k = 0; k < _bins; k++) _misadjustment[k] = Math.Max(_misadjustment[k], 0.1f * InitialMisadjustment);
+    }
+
+    /// <summary>
+    /// Computes the gradient scale G = mu * E for this frame from the adaptive filter's error spectrum
+    /// and the render spectra; <paramref name="filterGain"/> is the filter's power gain per bin.
+    /// </summary>
+    public void Compute(RenderSpectrumBuffer x, int dominantPartition, ReadOnlySpan<float> eRe, ReadOnlySpan<float> eIm,
+        ReadOnlySpan<float> filterGain, Span<float> gRe, Span<float> gIm)
+    {
+        var sxxAll = x.PowerSum;
+        SpectralMath.Power(eRe, eIm, _errorNow, _simd);
+        SpectralMath.Smooth(_errorNow, _errorPower, ErrorSmoothing, _simd);
+        UpdateCoherence(x, dominantPartition, eRe, eIm);
+
+        float mean = SpectralMath.Sum(sxxAll, _simd) / _bins;
+        float regulariser = 1e-3f * mean + _renderFloor;
+        float stepSum = 0f;
+        for (int k = 0; k < _bins; k++)
+        {
+            float sxx = sxxAll[k];
+            if (sxx < _renderFloor)
+            {
+                gRe[k] = gIm[k] = 0f;
+                continue;
+            }
+            float e2 = _errorPower[k];
+            float m = _misadjustment[k];
+            // Render-coherent error is residual echo the misadjustment must account for.
+            float explained = Coherence[k] * e2 / sxx;
+            if (explained > m) m = explained;
+            float residual = m * sxx;
+            float step = MaxStep * residual / (residual + e2 + 1e-20f);
+            stepSum += step;
+            float mu = step / (sxx + regulariser);
+            gRe[k] = mu * eRe[k];
+            gIm[k] = mu * eIm[k];
+            m *= 1f - step * (2f - step) / _partitions;
+            _misadjustment[k] = m + DriftPerFrame * filterGain[k] / _partitions + 1e-12f;
+        }
+        MeanStep = stepSum / _bins;
+    }
+
+    private void UpdateCoherence(RenderSpectrumBuffer x, int partition, ReadOnlySpan<float> eRe, ReadOnlySpan<float> eIm)
+    {
+        const float a = CoherenceSmoothing;
+        for (int k = 0; k < _bins; k++)
+        {
+            float xr = 0f, xi = 0f, xx = 0f;
+            for (int r = 0; r < x.Channels; r++)
+            {
+                xr += x.Re(r, partition)[k];
+                xi += x.Im(r, partition)[k];
+                xx += x.Power(r, partition)[k];
+            }
+            // conj(X) * E
+            float cr = xr * eRe[k] + xi * eIm[k], ci = xr * eIm[k] - xi * eRe[k];
+            _sexRe[k] += a * (cr - _sexRe[k]);
+            _sexIm[k] += a * (ci - _sexIm[k]);
+            _see[k] += a * (_errorNow[k] - _see[k]);
+            _sxx[k] += a * (xx - _sxx[k]);
+            float c = (_sexRe[k] * _sexRe[k] + _sexIm[k] * _sexIm[k]) / (_see[k] * _sxx[k] + 1e-30f);
+            Coherence[k] = Math.Max(0f, (c - CoherenceBias) / (1f - CoherenceBias));
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using Beryl.Aec.Fft;
+using Beryl.Aec.Simd;
+
+namespace Beryl.Aec.Linear;
+
+/// <summary>
+/// The linear echo canceller of one capture channel: an adaptive filter that always adapts and a fixed
+/// filter that produces the output. The adaptive coefficients are copied to the fixed filter when the
+/// adaptive error is consistently lower than both the fixed filter's and the microphone's; the fixed
+/// ones are copied back when the adaptive filter diverges (its error exceeds the microphone's while the
+/// fixed filter does well).
+/// </summary>
+internal sealed class LinearEchoCanceller
+{
+    private const float PowerSmoothing = 0.3f;
+    private const int FramesToCopy = 2;
+    private const int FramesToRevert = 3;
+
+    private readonly int _block, _bins;
+    private readonly RealFft _fft;
+    private readonly bool _simd;
+    private readonly PartitionedFilter _adaptive, _fixed;
+    private readonly AdaptationStepSize _step;
+    private readonly float[] _yRe, _yIm, _eRe, _eIm, _gRe, _gIm, _time, _errorAdaptive, _filterGain, _impulse;
+    private readonly float[] _peakValue;
+    private readonly int[] _peakTap;
+    private float _micPower, _adaptivePower, _fixedPower;
+    private int _betterFrames, _worseFrames;
+
+    public LinearEchoCanceller(int renderChannels, int partitions, int block, int[] binLimit, RealFft fft, bool simd)
+    {
+        _block = block;
+        _bins = block + 1;
+        _fft = fft;
+        _simd = simd;
+        _adaptive = new PartitionedFilter(renderChannels, partitions, _bins, binLimit, simd);
+        _fixed = new PartitionedFilter(renderChannels, partitions, _bins, binLimit, simd);
+        _step = new AdaptationStepSize(_bins, partitions, renderChannels, simd);
+        _yRe = new float[_bins]; _yIm = new float[_bins];
+        _eRe = new float[_bins]; _eIm = new float[_bins];
+        _gRe = new float[_bins]; _gIm = new float[_bins];
+        _filterGain = new float[_bins];
+        _time = new float[2 * block];
+        _errorAdaptive = new float[block];
+        _impulse = new float[partitions * block];
+        _peakValue = new float[partitions];
+        _peakTap = new int[partitions];
+        EchoSpectrumPower = new float[_bins];
+    }
+
+    public ActiveFilter ActiveFilter { get; private set; }
+    public long DivergenceCount { get; private set; }
+    public long CopyCount { get; private set; }
+
+    /// <summary>Tap of the largest coefficient of the adaptive filter (the direct path), in samples.</summary>
+    public int PeakTap { get; private set; }
+
+    /// <summary>Smoothed mic power over the output error power (linear ERLE, as a power ratio).</summary>
+    public float Erle => (_micPower + 1e-12f) / (Math.Min(_fixedPower, _adaptivePower) + 1e-12f);
+
+    /// <summary>Squared coherence of the adaptive error with the render, per bin (render-explained share of the error).</summary>
+    public ReadOnlySpan<float> ErrorRenderCoherence => _step.Coherence;
+
+    /// <summary>Power of the output filter's echo estimate per bin, this frame.</summary>
+    public float[] EchoSpectrumPower { get; }
+
+    public float MeanStep => _step.MeanStep;
+
+    /// <summary>
+    /// Cancels the echo of one block. Writes the output error and the echo estimate it subtracted.
+    /// <paramref name="constrainPartition"/> rotates through the partitions from frame to frame.
+    /// </summary>
+    public void Process(RenderSpectrumBuffer x, ReadOnlySpan<float> capture, Span<float> error, Span<float> echo, int constrainPartition, bool adapt)
+    {
+        // Adaptive filter: estimate, error, and its spectrum for the gradient.
+        _adaptive.Convolve(x, _yRe, _yIm);
+        _fft.Inverse(_yRe, _yIm, _time);
+        for (int i = 0; i < _block; i++) _errorAdaptive[i] = capture[i] - _time[_block + i];
+
+        // Fixed filter: the output unless the adaptive one is copied this frame.
+        _fixed.Convolve(x, _yRe, _yIm);
+        SpectralMath.Power(_yRe, _yIm, EchoSpectrumPower, _simd);
+        _fft.Inverse(_yRe, _yIm, _time);
+        for (int i = 0; i < _block; i++)
+        {
+            echo[i] = _time[_block + i];
+            error[i] = capture[i] - echo[i];
+        }
+
+        float mic = SpectralMath.Energy(capture, _simd);
+        float adaptive = SpectralMath.Energy(_errorAdaptive, _simd);
+        float fixedError = SpectralMath.Energy(error, _simd);
+        _micPower += PowerSmoothing * (mic - _micPower);
+        _adaptivePower += PowerSmoothing * (adaptive - _adaptivePower);
+        _fixedPower += PowerSmoothing * (fixedError - _fixedPower);
+        ActiveFilter = ActiveFilter.Fixed;
+        if (adapt) Coordinate(capture, error, echo);
+
+        if (adapt)
+        {
+            _time.AsSpan(0, _block).Clear();
+            _errorAdaptive.CopyTo(_time.AsSpan(_block));
+            _fft.Forward(_time, _eRe, _eIm);
+            _adaptive.PowerGain(_filterGain);
+            int dominant = Math.Min(PeakTap / _block, _adaptive.Partitions - 1);
+            _step.Compute(x, dominant, _eRe, _eIm, _filterGain, _gRe, _gIm);
+            _adaptive.Adapt(x, _gRe, _gIm);
+            var (peak, tap) = _adaptive.Constrain(constrainPartition, _fft, _time);
+            _peakValue[constrainPartition] = peak;
+            _peakTap[constrainPartition] = tap;
+            UpdatePeak();
+            if (_adaptive.IsCorrupt()) Revert();
+        }
+    }
+
+    private void Coordinate(ReadOnlySpan<float> capture, Span<float> error, Span<float> echo)
+    {
+        bool adaptiveBetter = _adaptivePower < 0.95f * _fixedPower && _adaptivePower < _micPower;
+        _betterFrames = adaptiveBetter ? _betterFrames + 1 : 0;
+        if (_betterFrames >= FramesToCopy)
+        {
+            _fixed.CopyFrom(_adaptive);
+            _fixedPower = _adaptivePower;
+            _betterFrames = 0;
+            CopyCount++;
+            ActiveFilter = ActiveFilter.Adaptive;
+            for (int i = 0; i < _block; i++)
+            {
+                error[i] = _errorAdaptive[i];
+                echo[i] = capture[i] - error[i];
+            }
+            return;
+        }
+        bool diverging = _adaptivePower > 1.5f * _micPower && _adaptivePower > 2f * _fixedPower;
+        _worseFrames = diverging ? _worseFrames + 1 : 0;
+        if (_worseFrames >= FramesToRevert) Revert();
+    }
+
+    private void Revert()
+    {
+        if (_fixed.IsCorrupt()) _fixed.Reset();
+        _adaptive.CopyFrom(_fixed);
+        _adaptivePower = _fixedPower;
+        _step.OnFilterReverted();
+        _worseFrames = 0;
+        DivergenceCount++;
+    }
+
+    private void UpdatePeak()
+    {
+        int best = 0;
+        for (int p = 1; p < _peakValue.Length; p++) if (_peakValue[p] > _peakValue[best]) best = p;
+        PeakTap = _peakTap[best];
+    }
+
+    /// <summary>Moves both filters' impulse responses when the render alignment moves by <paramref name="samples"/>.</summary>
+    public void Shift(int samples)
+    {
+        _adaptive.Shift(samples, _fft, _impulse, _time);
+        _fixed.Shift(samples, _fft, _impulse, _time);
+        for (int p = 0; p < _peakTap.Length; p++) _peakTap[p] -= samples;
+        PeakTap -= samples;
+    }
+}

@@ -1,0 +1,146 @@
+using Beryl.Aec.Fft;
+using Beryl.Aec.Simd;
+
+namespace Beryl.Aec.Suppression;
+
+/// <summary>
+/// Removes the echo the linear filter left behind (its misadjustment, loudspeaker distortion, reverb
+/// beyond the filter) with per-bin gains, and fills what it removes with comfort noise.
+/// The residual echo is estimated two ways and the larger wins: the echo estimate scaled by how much
+/// residual the filter has been leaving per unit of estimate (learnt in far-end single talk), and the
+/// share of the error that is coherent with the render (catches a filter that has not converged or
+/// lost the echo path). Gains are Wiener gains on a decision-directed signal-to-residual ratio, smoothed
+/// over a band that widens with frequency (roughly perceptual resolution) and released more slowly than
+/// they attack, so near-end speech keeps its level in double talk while echo is cut.
+/// </summary>
+internal sealed class EchoSuppressor
+{
+    private const float OverSuppression = 2f;
+    private const float MinGain = 0.005f;
+    private const float ReverbDecay = 0.6f;
+    private const float DecisionDirected = 0.6f;
+    private const float Release = 0.5f;
+    private const float ResidualFloor = 1e-4f;
+
+    private readonly int _bins;
+    private readonly bool _simd, _comfortNoise;
+    private readonly WindowedTransform _transform;
+    private readonly NoiseFloorEstimator _noise;
+    private readonly ComfortNoiseGenerator _generator;
+    private readonly float[] _errorHistory, _echoHistory;
+    private readonly float[] _eRe, _eIm, _yRe, _yIm, _pe, _py, _residual, _residualShape;
+    private readonly float[] _gain, _previousGain, _smoothedGain, _previousCleanPower, _prefix, _noiseFill;
+    private readonly int[] _bandWidth;
+
+    public EchoSuppressor(int block, RealFft fft, bool comfortNoise, int seed, bool simd)
+    {
+        _bins = block + 1;
+        _simd = simd;
+        _comfortNoise = comfortNoise;
+        _transform = new WindowedTransform(block, fft);
+        _echoTransform = new WindowedTransform(block, fft);
+        _noise = new NoiseFloorEstimator(_bins);
+        _generator = new ComfortNoiseGenerator(seed);
+        _errorHistory = new float[block];
+        _echoHistory = new float[block];
+        _eRe = new float[_bins]; _eIm = new float[_bins];
+        _yRe = new float[_bins]; _yIm = new float[_bins];
+        _pe = new float[_bins]; _py = new float[_bins];
+        _residual = new float[_bins];
+        _residualShape = new float[_bins];
+        Array.Fill(_residualShape, 1f);
+        _gain = new float[_bins];
+        _previousGain = new float[_bins];
+        Array.Fill(_previousGain, 1f);
+        _smoothedGain = new float[_bins];
+        _previousCleanPower = new float[_bins];
+        _prefix = new float[_bins + 1];
+        _noiseFill = new float[_bins];
+        _bandWidth = new int[_bins];
+        for (int k = 0; k < _bins; k++) _bandWidth[k] = Math.Max(1, (int)(0.06f * k));
+    }
+
+    private readonly WindowedTransform _echoTransform;
+
+    /// <summary>True in the last frame if near-end speech was present together with echo.</summary>
+    public bool DoubleTalk { get; private set; }
+
+    /// <summary>
+    /// Suppresses one block. <paramref name="error"/> is the linear canceller's output, <paramref name="echo"/>
+    /// what it subtracted, <paramref name="renderCoherence"/> the per-bin coherence of its error with the render.
+    /// The output is one block late.
+    /// </summary>
+    public void Process(ReadOnlySpan<float> error, ReadOnlySpan<float> echo, ReadOnlySpan<float> renderCoherence, bool farEndActive, Span<float> output)
+    {
+        _transform.Analyze(_errorHistory, error, _eRe, _eIm);
+        _echoTransform.Analyze(_echoHistory, echo, _yRe, _yIm);
+        SpectralMath.Power(_eRe, _eIm, _pe, _simd);
+        SpectralMath.Power(_yRe, _yIm, _py, _simd);
+        _noise.Update(_pe);
+        var noise = _noise.Floor;
+
+        float residualSum = 0f, nearSum = 0f, noiseSum = 0f;
+        for (int k = 0; k < _bins; k++)
+        {
+            float pe = _pe[k], py = _py[k];
+            float fromEstimate = _residualShape[k] * py;
+            float fromCoherence = renderCoherence[k] * pe;
+            float residual = Math.Max(fromEstimate, fromCoherence);
+            residual = Math.Max(residual, ReverbDecay * _residual[k]);
+            _residual[k] = residual;
+            residualSum += residual;
+            noiseSum += noise[k];
+            nearSum += Math.Max(pe - 2f * residual - 2f * noise[k], 0f);
+        }
+        DoubleTalk = farEndActive && nearSum > residualSum + 1e-9f * _bins && nearSum > noiseSum;
+        if (farEndActive) LearnResidualShape(noise);
+
+        for (int k = 0; k < _bins; k++)
+        {
+            float r = OverSuppression * _residual[k] + 1e-20f;
+            float posterior = _pe[k] / r;
+            float prior = DecisionDirected * _previousCleanPower[k] / r + (1f - DecisionDirected) * Math.Max(posterior - 1f, 0f);
+            _gain[k] = Math.Max(MinGain, prior / (1f + prior));
+        }
+        SmoothAcrossFrequency();
+        for (int k = 0; k < _bins; k++)
+        {
+            float g = _smoothedGain[k];
+            if (g > _previousGain[k]) g = _previousGain[k] + Release * (g - _previousGain[k]);
+            _previousGain[k] = g;
+            _previousCleanPower[k] = g * g * _pe[k];
+            _noiseFill[k] = _comfortNoise ? Math.Max(0f, noise[k] * (1f - g * g)) : 0f;
+        }
+        SpectralMath.ApplyGain(_previousGain, _eRe, _eIm, _simd);
+        if (_comfortNoise) _generator.Add(_noiseFill, _eRe, _eIm);
+        _transform.Synthesize(_eRe, _eIm, output);
+    }
+
+    // Residual per unit of echo estimate: falls quickly as the filter converges, rises slowly so that
+    // undetected near-end speech does not teach it to over-suppress.
+    private void LearnResidualShape(ReadOnlySpan<float> noise)
+    {
+        if (DoubleTalk) return;
+        for (int k = 0; k < _bins; k++)
+        {
+            float py = _py[k];
+            if (py < 4f * noise[k] + 1e-12f) continue;
+            float ratio = Math.Clamp((_pe[k] - noise[k]) / py, ResidualFloor, 1f);
+            float rate = ratio < _residualShape[k] ? 0.2f : 0.03f;
+            _residualShape[k] += rate * (ratio - _residualShape[k]);
+        }
+    }
+
+    private void SmoothAcrossFrequency()
+    {
+        _prefix[0] = 0f;
+        for (int k = 0; k < _bins; k++) _prefix[k + 1] = _prefix[k] + _gain[k];
+        for (int k = 0; k < _bins; k++)
+        {
+            int lo = Math.Max(0, k - _bandWidth[k]), hi = Math.Min(_bins, k + _bandWidth[k] + 1);
+            float mean = (_prefix[hi] - _prefix[lo]) / (hi - lo);
+            // A bin may be suppressed more than its band (a strong echo harmonic), never less.
+            _smoothedGain[k] = Math.Min(_gain[k], mean) * 0.5f + mean * 0.5f;
+        }
+    }
+}
