@@ -41,8 +41,9 @@ public sealed class EchoCanceller
     private long _captureFrames, _renderUnderruns, _realignments;
     private long _renderFramesSeen;
     private long _alignment;
-    private bool _aligned;
-    private int _jumpFrames, _delayHistoryCount;
+    private bool _aligned, _farEnd;
+    private long _filterDelay = -1;
+    private int _jumpFrames, _convergedFrames, _delayHistoryCount;
     private float _micPower, _outPower;
     private EchoCancellerStatistics _statistics;
     private int _statisticsVersion;
@@ -195,7 +196,7 @@ public sealed class EchoCanceller
         long renderEnd = (_captureFrames + 1) * _block - _alignment;
         if (renderEnd > _history.Written) _renderUnderruns++;
         _render.Push(_history, renderEnd);
-        bool farEnd = SpectralMath.Sum(_render.PowerSum, _simd) > 1e-7f * _block * _partitions * _renderChannels;
+        bool farEnd = _farEnd = SpectralMath.Sum(_render.PowerSum, _simd) > 1e-7f * _block * _partitions * _renderChannels;
         int constrain = (int)(_captureFrames % _partitions);
 
         bool doubleTalk = false;
@@ -261,28 +262,35 @@ public sealed class EchoCanceller
         }
     }
 
+    // The delay estimator places the filter (first estimate, or a jump the filter cannot follow);
+    // once the filter has converged its own peak moves the alignment, which follows clock drift.
     private void UpdateAlignment()
     {
         var lead = _linear[0];
         bool converged = lead.Erle > ConvergedErle;
-        if (_delay.HasEstimate && _delay.Confidence > 0.3)
+        _convergedFrames = converged ? _convergedFrames + 1 : 0;
+        if (converged) _filterDelay = _alignment + lead.PeakTap;
+        if (_delay.HasEstimate && _delay.Confidence > 0.4)
         {
             long estimate = (long)Math.Round(_delay.DelaySamples);
             long modelled = _alignment + (converged ? lead.PeakTap : _headroom);
-            bool far = Math.Abs(estimate - modelled) > Math.Max(_block, 2 * _headroom);
-            _jumpFrames = far ? _jumpFrames + 1 : 0;
+            bool lost = _farEnd && lead.Erle < 2f && Math.Abs(estimate - modelled) > Math.Max(_block, 2 * _headroom);
+            _jumpFrames = lost ? _jumpFrames + 1 : 0;
             if (!_aligned || _jumpFrames >= DelayJumpFrames)
             {
                 _aligned = true;
                 _jumpFrames = 0;
+                _filterDelay = -1;
                 SetAlignment(Math.Max(0, estimate - _headroom));
                 return;
             }
         }
-        if (_aligned && converged)
+        // Only a filter that has removed echo for a while has a peak worth following, and a drifting
+        // peak moves a little at a time: a big move is a badly converged filter, not drift.
+        if (_aligned && _convergedFrames >= 100)
         {
             long drift = lead.PeakTap - _headroom;
-            if (Math.Abs(drift) > _headroom / 5 && _alignment + drift >= 0) SetAlignment(_alignment + drift);
+            if (Math.Abs(drift) > _headroom / 5 && Math.Abs(drift) <= _headroom && _alignment + drift >= 0) SetAlignment(_alignment + drift);
         }
     }
 
@@ -298,8 +306,7 @@ public sealed class EchoCanceller
 
     private double CurrentDelaySamples()
     {
-        var lead = _linear[0];
-        if (lead.Erle > ConvergedErle) return _alignment + lead.PeakTap - _lookAhead;
+        if (_filterDelay >= 0) return _filterDelay - _lookAhead;
         return _delay.HasEstimate ? _delay.DelaySamples - _lookAhead : _alignment + _headroom - _lookAhead;
     }
 

@@ -17,6 +17,7 @@ internal sealed class DelayEstimator
     private const int Bins = Block + 1;
     private const int SearchesPerFrame = 6;
     private const float MinSmoothing = 0.03f;
+    private const float SilenceEnergy = 1e-6f * Block;   // -60 dBFS
 
     private readonly int _factor;
     private readonly int _lags;                      // frame lags searched, 0.._lags-1
@@ -40,6 +41,7 @@ internal sealed class DelayEstimator
     private readonly float[][] _sRe, _sIm;
     private readonly float[] _peakValue, _correlation = new float[2 * Block];
     private readonly float[] _peakLag;
+    private readonly long[] _lagUpdates;
     private int _searchCursor;
     private long _updates;
     private readonly float[] _renderBlockEnergy;
@@ -57,6 +59,7 @@ internal sealed class DelayEstimator
         _peakValue = new float[_lags];
         _peakLag = new float[_lags];
         _renderBlockEnergy = new float[_lags];
+        _lagUpdates = new long[_lags];
     }
 
     /// <summary>Delay of the strongest echo path in full-rate samples; valid when <see cref="HasEstimate"/>.</summary>
@@ -114,38 +117,33 @@ internal sealed class DelayEstimator
         SpectralMath.Power(_cRe, _cIm, _power, _simd);
         SpectralMath.Smooth(_power, _capturePower, 0.05f, _simd);
 
-        float captureEnergy = SpectralMath.Energy(_captureLow, _simd);
-        float renderEnergy = 0f;
-        for (int i = 0; i < _lags; i++) renderEnergy = Math.Max(renderEnergy, _renderBlockEnergy[i]);
-        if (captureEnergy > 1e-9f * Block && renderEnergy > 1e-8f * Block)
-            Accumulate(captureBlock);
+        if (SpectralMath.Energy(_captureLow, _simd) > SilenceEnergy) Accumulate(captureBlock);
         Search();
     }
 
+    // Each lag learns only from frames in which its render block carried sound, so silence on
+    // either side (near-end single talk, pauses) neither adds noise nor erases what was learnt.
     private void Accumulate(long captureBlock)
     {
-        _updates++;
-        float alpha = Math.Max(MinSmoothing, 1f / _updates);
         float floor = 1e-12f;
         for (int k = 0; k < Bins; k++)
         {
-            float weight = alpha / MathF.Sqrt(_renderPower[k] * _capturePower[k] + floor);
+            float weight = 1f / MathF.Sqrt(_renderPower[k] * _capturePower[k] + floor);
             _gRe[k] = _cRe[k] * weight;
             _gIm[k] = _cIm[k] * weight;
         }
+        bool any = false;
         for (int p = 0; p < _lags; p++)
         {
             long block = captureBlock - p;
-            if (block < 0 || block >= _renderBlocks || block < _renderBlocks - _lags)
-            {
-                // No render for this lag: its evidence fades like the others'.
-                SpectralMath.Scale(_sRe[p], 1f - alpha, _simd);
-                SpectralMath.Scale(_sIm[p], 1f - alpha, _simd);
-                continue;
-            }
+            if (block < 0 || block >= _renderBlocks || block < _renderBlocks - _lags) continue;
             int slot = (int)(block % _lags);
-            SpectralMath.DecayConjugateMultiplyAccumulate(_xRe[slot], _xIm[slot], _gRe, _gIm, _sRe[p], _sIm[p], 1f - alpha, _simd);
+            if (_renderBlockEnergy[slot] < SilenceEnergy) continue;
+            any = true;
+            float alpha = Math.Max(MinSmoothing, 1f / ++_lagUpdates[p]);
+            SpectralMath.DecayConjugateMultiplyAccumulate(_xRe[slot], _xIm[slot], _gRe, _gIm, _sRe[p], _sIm[p], 1f - alpha, alpha, _simd);
         }
+        if (any) _updates++;
     }
 
     private void Search()
@@ -190,7 +188,7 @@ internal sealed class DelayEstimator
             second = Math.Max(second, _peakValue[p]);
         }
         Confidence = Math.Clamp(1.0 - second / bestValue, 0.0, 1.0);
-        if (Confidence > 0.2 && _updates > 20)
+        if (Confidence > 0.3 && _updates > 20)
         {
             DelaySamples = _peakLag[best] * _factor;
             HasEstimate = true;

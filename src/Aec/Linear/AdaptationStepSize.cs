@@ -6,21 +6,31 @@ namespace Beryl.Aec.Linear;
 /// Per-bin step size of the adaptive filter, Kalman-style. Each bin keeps an estimate of the filter's
 /// misadjustment M (its expected coefficient error power), so that the a-priori residual echo is
 /// M * Sxx (Sxx: render power over the filter's span). The normalised step is the share of residual echo
-/// in the error, M*Sxx / (M*Sxx + E2): near 1/2 in far-end single talk, small when near-end speech or
+/// in the error, M*Sxx / (M*Sxx + E2): 1/2 in far-end single talk, small when near-end speech or
 /// noise dominate the error (double talk freezes the filter instead of letting it diverge).
-/// The misadjustment shrinks with every step taken and grows with an echo-path drift term; it is lifted
-/// whenever the error is still coherent with the render signal, which is what an echo path change (not
-/// double talk, whose error is incoherent with the render) looks like.
+/// <para>
+/// The residual can never exceed the error, so M is bounded by E2/Sxx every frame: in far-end single
+/// talk that bound is the measured residual, and M follows the filter's real convergence down; in
+/// double talk the bound is loose and M keeps its last single-talk value. M shrinks with every step
+/// taken, grows slowly with an echo-path drift term, and is lifted whenever the error is coherent with
+/// the render signal, which is what an echo path change (not double talk, whose error is incoherent
+/// with the render) looks like.
+/// </para>
 /// </summary>
 internal sealed class AdaptationStepSize
 {
-    private const float MaxStep = 0.6f;
+    private const float MaxStep = 2f;
     private const float ErrorSmoothing = 0.5f;
     private const float CoherenceSmoothing = 0.15f;
     // Expected coherence of two independent signals under the smoothing above: subtract it as bias.
     private const float CoherenceBias = CoherenceSmoothing / (2f - CoherenceSmoothing);
+    // Coherence estimates below this are as likely estimation noise as echo.
+    private const float CoherenceNoise = 0.3f;
     private const float InitialMisadjustment = 1f;
-    private const float DriftPerFrame = 2e-4f;
+    private const float DriftPerFrame = 2e-5f;
+    // The error spectrum is taken over half a window, so it holds about half the residual's power.
+    private const float ResidualBound = 2f;
+    private const float Regularisation = 1e-4f;
 
     private readonly int _bins, _partitions;
     private readonly bool _simd;
@@ -58,12 +68,6 @@ internal sealed class AdaptationStepSize
         Array.Clear(_errorPower);
     }
 
-    /// <summary>After a divergence the filter's error is unknown again: adapt as from scratch, but from the copy.</summary>
-    public void OnFilterReverted()
-    {
-        for (int k = 0; k < _bins; k++) _misadjustment[k] = Math.Max(_misadjustment[k], 0.1f * InitialMisadjustment);
-    }
-
     /// <summary>
     /// Computes the gradient scale G = mu * E for this frame from the adaptive filter's error spectrum
     /// and the render spectra; <paramref name="filterGain"/> is the filter's power gain per bin.
@@ -77,7 +81,7 @@ internal sealed class AdaptationStepSize
         UpdateCoherence(x, dominantPartition, eRe, eIm);
 
         float mean = SpectralMath.Sum(sxxAll, _simd) / _bins;
-        float regulariser = 1e-3f * mean + _renderFloor;
+        float regulariser = Regularisation * mean + _renderFloor;
         float stepSum = 0f;
         for (int k = 0; k < _bins; k++)
         {
@@ -88,9 +92,9 @@ internal sealed class AdaptationStepSize
                 continue;
             }
             float e2 = _errorPower[k];
-            float m = _misadjustment[k];
+            float m = Math.Min(_misadjustment[k], ResidualBound * e2 / sxx);
             // Render-coherent error is residual echo the misadjustment must account for.
-            float explained = Coherence[k] * e2 / sxx;
+            float explained = Math.Max(0f, Coherence[k] - CoherenceNoise) / (1f - CoherenceNoise) * e2 / sxx;
             if (explained > m) m = explained;
             float residual = m * sxx;
             float step = MaxStep * residual / (residual + e2 + 1e-20f);
@@ -98,7 +102,8 @@ internal sealed class AdaptationStepSize
             float mu = step / (sxx + regulariser);
             gRe[k] = mu * eRe[k];
             gIm[k] = mu * eIm[k];
-            m *= 1f - step * (2f - step) / _partitions;
+            float normalised = step / MaxStep;
+            m *= 1f - normalised * (2f - normalised) / (4 * _partitions);
             _misadjustment[k] = m + DriftPerFrame * filterGain[k] / _partitions + 1e-12f;
         }
         MeanStep = stepSum / _bins;

@@ -15,17 +15,18 @@ internal sealed class LinearEchoCanceller
     private const float PowerSmoothing = 0.3f;
     private const int FramesToCopy = 2;
     private const int FramesToRevert = 3;
+    private const int FramesToReset = 10;
 
     private readonly int _block, _bins;
     private readonly RealFft _fft;
     private readonly bool _simd;
     private readonly PartitionedFilter _adaptive, _fixed;
     private readonly AdaptationStepSize _step;
-    private readonly float[] _yRe, _yIm, _eRe, _eIm, _gRe, _gIm, _time, _errorAdaptive, _filterGain, _impulse;
+    private readonly float[] _yRe, _yIm, _yaRe, _yaIm, _eRe, _eIm, _gRe, _gIm, _time, _errorAdaptive, _filterGain, _impulse;
     private readonly float[] _peakValue;
     private readonly int[] _peakTap;
     private float _micPower, _adaptivePower, _fixedPower;
-    private int _betterFrames, _worseFrames;
+    private int _betterFrames, _worseFrames, _lostFrames;
 
     public LinearEchoCanceller(int renderChannels, int partitions, int block, int[] binLimit, RealFft fft, bool simd)
     {
@@ -39,6 +40,7 @@ internal sealed class LinearEchoCanceller
         _yRe = new float[_bins]; _yIm = new float[_bins];
         _eRe = new float[_bins]; _eIm = new float[_bins];
         _gRe = new float[_bins]; _gIm = new float[_bins];
+        _yaRe = new float[_bins]; _yaIm = new float[_bins];
         _filterGain = new float[_bins];
         _time = new float[2 * block];
         _errorAdaptive = new float[block];
@@ -66,6 +68,7 @@ internal sealed class LinearEchoCanceller
 
     public float MeanStep => _step.MeanStep;
 
+
     /// <summary>
     /// Cancels the echo of one block. Writes the output error and the echo estimate it subtracted.
     /// <paramref name="constrainPartition"/> rotates through the partitions from frame to frame.
@@ -73,8 +76,8 @@ internal sealed class LinearEchoCanceller
     public void Process(RenderSpectrumBuffer x, ReadOnlySpan<float> capture, Span<float> error, Span<float> echo, int constrainPartition, bool adapt)
     {
         // Adaptive filter: estimate, error, and its spectrum for the gradient.
-        _adaptive.Convolve(x, _yRe, _yIm);
-        _fft.Inverse(_yRe, _yIm, _time);
+        _adaptive.Convolve(x, _yaRe, _yaIm);
+        _fft.Inverse(_yaRe, _yaIm, _time);
         for (int i = 0; i < _block; i++) _errorAdaptive[i] = capture[i] - _time[_block + i];
 
         // Fixed filter: the output unless the adaptive one is copied this frame.
@@ -95,14 +98,20 @@ internal sealed class LinearEchoCanceller
         _fixedPower += PowerSmoothing * (fixedError - _fixedPower);
         ActiveFilter = ActiveFilter.Fixed;
         if (adapt) Coordinate(capture, error, echo);
+        if (_fixedPower > _micPower && ActiveFilter == ActiveFilter.Fixed)
+        {
+            // A fixed filter that adds echo is bypassed until the adaptive one has something better.
+            capture.CopyTo(error);
+            echo.Clear();
+        }
 
         if (adapt)
         {
             _time.AsSpan(0, _block).Clear();
             _errorAdaptive.CopyTo(_time.AsSpan(_block));
             _fft.Forward(_time, _eRe, _eIm);
+            int dominant = Math.Clamp(PeakTap / _block, 0, _adaptive.Partitions - 1);
             _adaptive.PowerGain(_filterGain);
-            int dominant = Math.Min(PeakTap / _block, _adaptive.Partitions - 1);
             _step.Compute(x, dominant, _eRe, _eIm, _filterGain, _gRe, _gIm);
             _adaptive.Adapt(x, _gRe, _gIm);
             var (peak, tap) = _adaptive.Constrain(constrainPartition, _fft, _time);
@@ -115,7 +124,9 @@ internal sealed class LinearEchoCanceller
 
     private void Coordinate(ReadOnlySpan<float> capture, Span<float> error, Span<float> echo)
     {
-        bool adaptiveBetter = _adaptivePower < 0.95f * _fixedPower && _adaptivePower < _micPower;
+        // Only a filter that removes at least half the mic power is trusted: in double talk both
+        // errors are mostly near-end speech and which one is lower is chance.
+        bool adaptiveBetter = _adaptivePower < 0.95f * _fixedPower && _adaptivePower < 0.5f * _micPower;
         _betterFrames = adaptiveBetter ? _betterFrames + 1 : 0;
         if (_betterFrames >= FramesToCopy)
         {
@@ -134,6 +145,20 @@ internal sealed class LinearEchoCanceller
         bool diverging = _adaptivePower > 1.5f * _micPower && _adaptivePower > 2f * _fixedPower;
         _worseFrames = diverging ? _worseFrames + 1 : 0;
         if (_worseFrames >= FramesToRevert) Revert();
+        // Both filters add echo instead of removing it: start over rather than keep making it worse.
+        bool bothWorse = _fixedPower > 1.5f * _micPower && _adaptivePower > 1.5f * _micPower;
+        _lostFrames = bothWorse ? _lostFrames + 1 : 0;
+        if (_lostFrames >= FramesToReset) ResetFilters();
+    }
+
+    private void ResetFilters()
+    {
+        _adaptive.Reset();
+        _fixed.Reset();
+        _step.Reset();
+        _adaptivePower = _fixedPower = _micPower;
+        _lostFrames = 0;
+        DivergenceCount++;
     }
 
     private void Revert()
@@ -141,7 +166,6 @@ internal sealed class LinearEchoCanceller
         if (_fixed.IsCorrupt()) _fixed.Reset();
         _adaptive.CopyFrom(_fixed);
         _adaptivePower = _fixedPower;
-        _step.OnFilterReverted();
         _worseFrames = 0;
         DivergenceCount++;
     }

@@ -53,22 +53,23 @@ internal static class SpectralMath
         }
     }
 
-    /// <summary>s = decay * s + conj(x) * g (complex): a leaky cross-spectrum accumulator.</summary>
+    /// <summary>s = decay * s + scale * conj(x) * g (complex): a leaky cross-spectrum accumulator.</summary>
     public static void DecayConjugateMultiplyAccumulate(ReadOnlySpan<float> xRe, ReadOnlySpan<float> xIm, ReadOnlySpan<float> gRe, ReadOnlySpan<float> gIm,
-        Span<float> sRe, Span<float> sIm, float decay, bool simd)
+        Span<float> sRe, Span<float> sIm, float decay, float scale, bool simd)
     {
         int n = sRe.Length, end = VectorEnd(n, simd), w = Vector<float>.Count, i = 0;
         var d = new Vector<float>(decay);
+        var c = new Vector<float>(scale);
         for (; i < end; i += w)
         {
             var xr = new Vector<float>(xRe[i..]); var xi = new Vector<float>(xIm[i..]);
-            var gr = new Vector<float>(gRe[i..]); var gi = new Vector<float>(gIm[i..]);
+            var gr = new Vector<float>(gRe[i..]) * c; var gi = new Vector<float>(gIm[i..]) * c;
             (d * new Vector<float>(sRe[i..]) + xr * gr + xi * gi).CopyTo(sRe[i..]);
             (d * new Vector<float>(sIm[i..]) + xr * gi - xi * gr).CopyTo(sIm[i..]);
         }
         for (; i < n; i++)
         {
-            float xr = xRe[i], xi = xIm[i], gr = gRe[i], gi = gIm[i];
+            float xr = xRe[i], xi = xIm[i], gr = gRe[i] * scale, gi = gIm[i] * scale;
             sRe[i] = decay * sRe[i] + xr * gr + xi * gi;
             sIm[i] = decay * sIm[i] + xr * gi - xi * gr;
         }

@@ -21,6 +21,8 @@ internal sealed class EchoSuppressor
     private const float DecisionDirected = 0.6f;
     private const float Release = 0.5f;
     private const float ResidualFloor = 1e-4f;
+    // Coherence estimates this small are as likely noise as echo: they must not cut the near end.
+    private const float CoherenceNoise = 0.2f;
 
     private readonly int _bins;
     private readonly bool _simd, _comfortNoise;
@@ -84,7 +86,7 @@ internal sealed class EchoSuppressor
         {
             float pe = _pe[k], py = _py[k];
             float fromEstimate = _residualShape[k] * py;
-            float fromCoherence = renderCoherence[k] * pe;
+            float fromCoherence = Math.Max(0f, renderCoherence[k] - CoherenceNoise) / (1f - CoherenceNoise) * pe;
             float residual = Math.Max(fromEstimate, fromCoherence);
             residual = Math.Max(residual, ReverbDecay * _residual[k]);
             _residual[k] = residual;
