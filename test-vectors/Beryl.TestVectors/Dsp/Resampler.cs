@@ -1,6 +1,6 @@
 namespace Beryl.TestVectors.Dsp;
 
-/// <summary>Band-limited sample-rate conversion by windowed-sinc interpolation (arbitrary ratios).</summary>
+/// <summary>Band-limited sample-rate conversion by windowed-sinc interpolation (arbitrary integer rates).</summary>
 public static class Resampler
 {
     /// <summary>Fraction of the lower Nyquist frequency kept by the anti-alias/anti-image filter.</summary>
@@ -9,28 +9,57 @@ public static class Resampler
     /// <summary>
     /// Resamples <paramref name="x"/> from <paramref name="inRate"/> to <paramref name="outRate"/>;
     /// the output has round(x.Length * outRate / inRate) samples and the same time origin.
+    /// Uses precomputed polyphase kernels (the ratio reduced to L/M has at most 4096 phases).
     /// </summary>
     public static float[] Resample(ReadOnlySpan<float> x, int inRate, int outRate)
     {
         if (inRate <= 0 || outRate <= 0) throw new ArgumentOutOfRangeException(nameof(inRate), "Rates must be positive.");
         if (inRate == outRate) return x.ToArray();
         var kernel = SincKernel.Default;
-        double step = (double)inRate / outRate;          // input samples per output sample
-        double c = Math.Min(1.0, (double)outRate / inRate) * Passband; // cutoff re input Nyquist
-        double support = kernel.HalfWidth / c;           // half support in input samples
+        int g = Gcd(inRate, outRate);
+        int up = outRate / g, down = inRate / g;            // output m sits at input time m * down / up
+        double c = Math.Min(1.0, (double)outRate / inRate) * Passband;
+        double support = kernel.HalfWidth / c;
+        int taps = 2 * (int)Math.Ceiling(support) + 1;
+        int half = taps / 2;
         int outLen = (int)Math.Round((double)x.Length * outRate / inRate);
         var y = new float[outLen];
+        int phases = up <= 4096 ? up : 0;
+        double[]? bank = null;
+        if (phases > 0)
+        {
+            bank = new double[phases * taps];
+            for (int p = 0; p < phases; p++)
+            {
+                double frac = (double)p / up;                 // fractional input position of this phase
+                for (int j = 0; j < taps; j++) bank[p * taps + j] = c * kernel.Value(c * (frac - (j - half)));
+            }
+        }
         for (int m = 0; m < outLen; m++)
         {
-            double t = m * step;
-            int k0 = (int)Math.Ceiling(t - support);
-            int k1 = (int)Math.Floor(t + support);
-            if (k0 < 0) k0 = 0;
-            if (k1 > x.Length - 1) k1 = x.Length - 1;
+            long num = (long)m * down;
+            int k0 = (int)(num / up);
+            int phase = (int)(num % up);
             double acc = 0;
-            for (int k = k0; k <= k1; k++) acc += x[k] * kernel.Value(c * (t - k));
-            y[m] = (float)(acc * c);
+            int jMin = Math.Max(0, half - k0), jMax = Math.Min(taps - 1, x.Length - 1 - k0 + half);
+            if (bank != null)
+            {
+                int b = phase * taps;
+                for (int j = jMin; j <= jMax; j++) acc += x[k0 - half + j] * bank[b + j];
+            }
+            else
+            {
+                double frac = (double)phase / up;
+                for (int j = jMin; j <= jMax; j++) acc += x[k0 - half + j] * c * kernel.Value(c * (frac - (j - half)));
+            }
+            y[m] = (float)acc;
         }
         return y;
+    }
+
+    private static int Gcd(int a, int b)
+    {
+        while (b != 0) (a, b) = (b, a % b);
+        return a;
     }
 }
