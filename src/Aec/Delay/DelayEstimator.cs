@@ -16,7 +16,7 @@ internal sealed class DelayEstimator
     private const int Block = LowRate / 100;        // 40 samples = 10 ms
     private const int Bins = Block + 1;
     private const int SearchesPerFrame = 6;
-    private const float MinSmoothing = 0.03f;
+    private const float MinSmoothing = 0.01f;
     private const float SilenceEnergy = 1e-6f * Block;   // -60 dBFS
 
     private readonly int _factor;

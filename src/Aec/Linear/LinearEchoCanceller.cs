@@ -51,6 +51,9 @@ internal sealed class LinearEchoCanceller
     }
 
     public ActiveFilter ActiveFilter { get; private set; }
+
+    /// <summary>The filter that adapts (exposed so that tests can disturb it).</summary>
+    internal PartitionedFilter AdaptiveFilter => _adaptive;
     public long DivergenceCount { get; private set; }
     public long CopyCount { get; private set; }
 

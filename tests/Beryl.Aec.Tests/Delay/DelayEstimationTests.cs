@@ -1,0 +1,62 @@
+namespace Beryl.Aec.Tests.Delay;
+
+public class DelayEstimationTests
+{
+    private const int Rate = 16000;
+
+    [TestCase(0)]
+    [TestCase(20)]
+    [TestCase(150)]
+    [TestCase(400)]
+    [TestCase(900)]
+    [TestCase(-30)]
+    public void FindsTheBulkDelay(int delayMs)
+    {
+        var far = TestSignals.SpeechLike(8 * Rate, Rate, 0.05, seed: 11);
+        var path = TestSignals.RoomEchoPath(Rate, 60, 0.5, seed: 12);
+        var mic = TestSignals.Echo(far, path, delayMs * Rate / 1000);
+        var aec = new EchoCanceller(new EchoCancellerOptions { SampleRate = Rate, Mode = AecMode.Full });
+        Runner.Run(aec, far, mic);
+        var stats = aec.GetStatistics();
+        Assert.That(stats.DelayMs, Is.EqualTo(delayMs).Within(2.0), $"confidence {stats.DelayConfidence:F2}");
+        Assert.That(stats.DelayConfidence, Is.GreaterThan(0.3));
+    }
+
+    [Test]
+    public void LiteFindsDelaysUpTo500Ms()
+    {
+        var far = TestSignals.SpeechLike(8 * Rate, Rate, 0.05, seed: 21);
+        var mic = TestSignals.Echo(far, TestSignals.RoomEchoPath(Rate, 40, 0.5, seed: 22), 450 * Rate / 1000);
+        var aec = new EchoCanceller(new EchoCancellerOptions { SampleRate = Rate, Mode = AecMode.Lite });
+        Runner.Run(aec, far, mic);
+        Assert.That(aec.GetStatistics().DelayMs, Is.EqualTo(450).Within(2.0));
+    }
+
+    [TestCase(500)]
+    [TestCase(-500)]
+    public void FollowsClockDrift(double ppm)
+    {
+        const int seconds = 14, delayMs = 100;
+        var far = TestSignals.SpeechLike(seconds * Rate, Rate, 0.05, seed: 31);
+        var echo = TestSignals.Echo(far, TestSignals.RoomEchoPath(Rate, 60, 0.5, seed: 32), delayMs * Rate / 1000);
+        var mic = TestSignals.Drift(echo, ppm);
+        var aec = new EchoCanceller(new EchoCancellerOptions { SampleRate = Rate });
+        var delays = new List<(double Time, double Delay)>();
+        Runner.Run(aec, far, mic, (frame, a) => { if (frame % 100 == 99) delays.Add(((frame + 1) / 100.0, a.GetStatistics().DelayMs)); });
+
+        // Capture sample n holds the echo of render time n/(1+ppm): the delay grows by n*ppm.
+        foreach (var (time, delay) in delays.Where(d => d.Time >= 4 && d.Time <= seconds))
+        {
+            double expected = delayMs + time * ppm * 1e-3;
+            Assert.That(delay, Is.EqualTo(expected).Within(2.0), $"at {time} s");
+        }
+        Assert.That(aec.GetStatistics().DriftPpm, Is.EqualTo(ppm).Within(Math.Abs(ppm) * 0.5));
+    }
+
+    [Test]
+    public void InitialDelayIsUsedBeforeAnyEvidence()
+    {
+        var aec = new EchoCanceller(new EchoCancellerOptions { SampleRate = Rate, InitialDelayMs = 120 });
+        Assert.That(aec.GetStatistics().DelayMs, Is.EqualTo(120).Within(1.0));
+    }
+}
