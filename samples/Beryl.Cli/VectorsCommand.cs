@@ -37,10 +37,8 @@ internal static class VectorsCommand
             Directory.CreateDirectory(outDir);
 
             context.CancellationToken.ThrowIfCancellationRequested();
-            throw new NotImplementedException(); // TEMP ScenarioSuite.WriteAll(outDir, parse.GetValue(seed), corpusDir);
-
-            int count = Directory.GetDirectories(outDir).Count(d => File.Exists(Path.Combine(d, "mic.wav")));
-            context.Out.WriteLine($"Wrote {count} scenarios to {outDir}{(corpusDir is null ? "" : $" (corpus {corpusDir})")}.");
+            var dirs = ScenarioSuite.WriteAll(outDir, parse.GetValue(seed), corpusDir);
+            context.Out.WriteLine($"Wrote {dirs.Count} scenarios to {outDir} (seed {parse.GetValue(seed)}, {(corpusDir is null ? "synthetic material only" : $"corpus {corpusDir}")}).");
             return BerylCli.ExitOk;
         }));
         return command;

@@ -35,11 +35,21 @@ internal static class FramesCommand
             .AddExporter(BenchmarkDotNet.Exporters.MarkdownExporter.GitHub)
             .WithOption(ConfigOptions.DisableOptimizationsValidator, false)
             .WithOption(ConfigOptions.JoinSummary, true)
+            .WithArtifactsPath(ArtifactsPath())
             .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40));
 
         var summary = BenchmarkRunner.Run<FrameBenchmarks>(config, args);
         PrintRatios(summary);
         return summary.HasCriticalValidationErrors ? 1 : 0;
+    }
+
+    /// <summary>bench/Beryl.Bench/BenchmarkDotNet.Artifacts (git-ignored), whatever the working folder.</summary>
+    private static string ArtifactsPath()
+    {
+        string? repo = Quality.QualityCommand.FindRepoRoot();
+        return repo is null
+            ? Path.GetFullPath("BenchmarkDotNet.Artifacts")
+            : Path.Combine(repo, "bench", "Beryl.Bench", "BenchmarkDotNet.Artifacts");
     }
 
     private static void PrintRatios(Summary summary)

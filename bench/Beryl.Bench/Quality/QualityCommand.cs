@@ -63,7 +63,7 @@ internal static class QualityCommand
             {
                 string generated = Path.Combine(work, "generated");
                 Console.Error.WriteLine($"Generating the standard suite (seed {seed}) into {generated} ...");
-                GenerateSuite(generated, seed);
+                ScenarioSuite.WriteAll(generated, seed, null);
                 roots.Add(("gen", generated));
                 if (FindRepoRoot() is { } repo && Path.Combine(repo, "..", "shared", "test-vectors-dev") is var dev && Directory.Exists(dev))
                     roots.Add(("dev", Path.GetFullPath(dev)));
@@ -146,13 +146,6 @@ internal static class QualityCommand
                 }
             }
         }
-    }
-
-    private static void GenerateSuite(string outDir, int seed)
-    {
-        // TODO: ScenarioSuite.WriteAll(outDir, seed, null) once Beryl.TestVectors has it.
-        _ = (outDir, seed);
-        throw new ArgumentException("The generated scenario suite is not available yet; pass --vectors DIR.");
     }
 
     private static Row RunOne(string name, string dir, string outWav, Engine engine, bool metrics = true)
