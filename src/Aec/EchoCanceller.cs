@@ -36,14 +36,15 @@ public sealed class EchoCanceller
     private readonly LinearEchoCanceller[] _linear;
     private readonly EchoSuppressor[]? _suppressors;
     private readonly float[][] _lookAheadLines, _capture, _error, _echo, _output;
-    private readonly float[] _mono, _zeroFrame, _delayHistory;
+    private readonly float[] _mono, _zeroFrame;
+    private readonly DriftTracker _drift;
 
     private long _captureFrames, _renderUnderruns, _realignments;
     private long _renderFramesSeen;
-    private long _alignment;
+    private double _alignment;      // render samples the filter window trails the capture by; fractional under drift
     private bool _aligned, _farEnd;
-    private long _filterDelay = -1;
-    private int _jumpFrames, _convergedFrames, _delayHistoryCount;
+    private double _filterDelay = -1;
+    private int _jumpFrames, _convergedFrames;
     private float _micPower, _outPower;
     private EchoCancellerStatistics _statistics;
     private int _statisticsVersion;
@@ -86,7 +87,8 @@ public sealed class EchoCanceller
         _output = Jagged(_captureChannels, _block);
         _mono = new float[_block];
         _zeroFrame = new float[_block];
-        _delayHistory = new float[16];
+        _drift = new DriftTracker(rate);
+        _history.ReserveFractionalReads(2 * _block);
         if (options.InitialDelayMs is { } initial)
         {
             SetAlignment(Math.Max(0, (long)initial * rate / 1000 + _lookAhead - _headroom));
@@ -193,7 +195,8 @@ public sealed class EchoCanceller
         _delay.AddCapture(_mono, _captureFrames);
         UpdateAlignment();
 
-        long renderEnd = (_captureFrames + 1) * _block - _alignment;
+        if (_drift.Significant) _alignment = Math.Max(0, _alignment + _drift.Ratio * _block);
+        double renderEnd = (_captureFrames + 1) * _block - _alignment;
         if (renderEnd > _history.Written) _renderUnderruns++;
         _render.Push(_history, renderEnd);
         bool farEnd = _farEnd = SpectralMath.Sum(_render.PowerSum, _simd) > 1e-7f * _block * _partitions * _renderChannels;
@@ -262,8 +265,9 @@ public sealed class EchoCanceller
         }
     }
 
-    // The delay estimator places the filter (first estimate, or a jump the filter cannot follow);
-    // once the filter has converged its own peak moves the alignment, which follows clock drift.
+    // The delay estimator places the filter (first estimate, or a jump the filter cannot follow) and
+    // measures the drift, by which the alignment then moves continuously; a converged filter's own peak
+    // corrects what is left over in whole samples.
     private void UpdateAlignment()
     {
         var lead = _linear[0];
@@ -272,16 +276,18 @@ public sealed class EchoCanceller
         if (converged) _filterDelay = _alignment + lead.PeakTap;
         if (_delay.HasEstimate && _delay.Confidence > 0.4)
         {
-            long estimate = (long)Math.Round(_delay.DelaySamples);
-            long modelled = _alignment + (converged ? lead.PeakTap : _headroom);
+            double estimate = _delay.DelaySamples;
+            if (_captureFrames % 50 == 0 && _delay.Confidence > 0.5) _drift.Add(_captureFrames * (double)_block, estimate);
+            double modelled = _alignment + (converged ? lead.PeakTap : _headroom);
             bool lost = _farEnd && lead.Erle < 2f && Math.Abs(estimate - modelled) > Math.Max(_block, 2 * _headroom);
             _jumpFrames = lost ? _jumpFrames + 1 : 0;
             if (!_aligned || _jumpFrames >= DelayJumpFrames)
             {
+                if (_aligned) _drift.Restart();
                 _aligned = true;
                 _jumpFrames = 0;
                 _filterDelay = -1;
-                SetAlignment(Math.Max(0, estimate - _headroom));
+                SetAlignment(Math.Max(0, Math.Round(estimate) - _headroom));
                 return;
             }
         }
@@ -289,17 +295,17 @@ public sealed class EchoCanceller
         // peak moves a little at a time: a big move is a badly converged filter, not drift.
         if (_aligned && _convergedFrames >= 100)
         {
-            long drift = lead.PeakTap - _headroom;
-            if (Math.Abs(drift) > _headroom / 5 && Math.Abs(drift) <= _headroom && _alignment + drift >= 0) SetAlignment(_alignment + drift);
+            int offset = lead.PeakTap - _headroom;
+            if (Math.Abs(offset) > _headroom / 5 && Math.Abs(offset) <= _headroom && _alignment + offset >= 0) SetAlignment(_alignment + offset);
         }
     }
 
-    private void SetAlignment(long alignment)
+    private void SetAlignment(double alignment)
     {
-        long change = alignment - _alignment;
+        int change = (int)Math.Round(alignment - _alignment);
         if (change == 0) return;
-        _alignment = alignment;
-        foreach (var linear in _linear) linear.Shift((int)Math.Clamp(change, -_partitions * _block, _partitions * _block));
+        _alignment += change;
+        foreach (var linear in _linear) linear.Shift(Math.Clamp(change, -_partitions * _block, _partitions * _block));
         _render.Rebuild(_history, _captureFrames * _block - _alignment);
         _realignments++;
     }
@@ -313,24 +319,12 @@ public sealed class EchoCanceller
     private void Publish(bool farEnd = false, bool doubleTalk = false)
     {
         double delayMs = CurrentDelaySamples() * 1000.0 / _options.SampleRate;
-        if (_captureFrames % 100 == 0 && _delay.HasEstimate)
-        {
-            Array.Copy(_delayHistory, 1, _delayHistory, 0, _delayHistory.Length - 1);
-            _delayHistory[^1] = (float)delayMs;
-            _delayHistoryCount = Math.Min(_delayHistoryCount + 1, _delayHistory.Length);
-        }
-        double drift = 0;
-        if (_delayHistoryCount >= 4)
-        {
-            int span = _delayHistoryCount - 1;
-            drift = (_delayHistory[^1] - _delayHistory[^(span + 1)]) / (span * 1000.0) * 1e6;
-        }
         var lead = _linear[0];
         var stats = new EchoCancellerStatistics
         {
             DelayMs = delayMs,
             DelayConfidence = _delay.Confidence,
-            DriftPpm = drift,
+            DriftPpm = _drift.Ratio * 1e6,
             ErleDb = 10 * Math.Log10((_micPower + 1e-10) / (_outPower + 1e-10)),
             LinearErleDb = 10 * Math.Log10(lead.Erle),
             DoubleTalk = doubleTalk,

@@ -6,14 +6,65 @@ namespace Beryl.Aec.Delay;
 /// </summary>
 internal sealed class RenderHistory
 {
+    // Fractional reads: a 16-tap Hann-windowed sinc for each of 256 sub-sample phases.
+    private const int Taps = 16, Phases = 256;
+    private static readonly float[] Interpolator = BuildInterpolator();
     private readonly float[][] _rings;
     private readonly int _capacity;
+    private float[] _scratch = [];
 
     public RenderHistory(int channels, int capacity)
     {
         _capacity = capacity;
         _rings = new float[channels][];
         for (int c = 0; c < channels; c++) _rings[c] = new float[capacity];
+    }
+
+    private static float[] BuildInterpolator()
+    {
+        var table = new float[(Phases + 1) * Taps];
+        for (int phase = 0; phase <= Phases; phase++)
+        {
+            double fraction = (double)phase / Phases, sum = 0;
+            for (int k = 0; k < Taps; k++)
+            {
+                double d = k - (Taps / 2 - 1) - fraction;
+                double sinc = Math.Abs(d) < 1e-9 ? 1 : Math.Sin(Math.PI * d) / (Math.PI * d);
+                double window = 0.5 + 0.5 * Math.Cos(Math.PI * d / (Taps / 2));
+                table[phase * Taps + k] = (float)(sinc * window);
+                sum += sinc * window;
+            }
+            for (int k = 0; k < Taps; k++) table[phase * Taps + k] /= (float)sum;
+        }
+        return table;
+    }
+
+    /// <summary>Sizes the scratch buffer for fractional reads of up to <paramref name="length"/> samples.</summary>
+    public void ReserveFractionalReads(int length) => _scratch = new float[length + Taps];
+
+    /// <summary>
+    /// Copies samples of one channel at fractional stream positions start, start + 1, ...: the render
+    /// resampled onto the capture clock when the two drift apart.
+    /// </summary>
+    public void Read(int channel, double start, Span<float> destination)
+    {
+        long whole = (long)Math.Floor(start);
+        int phase = (int)Math.Round((start - whole) * Phases);
+        if (phase == 0 || phase == Phases)
+        {
+            Read(channel, whole + phase / Phases, destination);
+            return;
+        }
+        var source = _scratch.AsSpan(0, destination.Length + Taps);
+        Read(channel, whole - (Taps / 2 - 1), source);
+        var kernel = Interpolator.AsSpan(phase * Taps, Taps);
+        for (int i = 0; i < destination.Length; i++)
+        {
+            var window = source.Slice(i, Taps);
+            float sum = 0f;
+            for (int k = 0; k < Taps; k++) sum += window[k] * kernel[k];
+            destination[i] = sum;
+        }
     }
 
     /// <summary>Stream position one past the newest sample written.</summary>

@@ -56,8 +56,8 @@ internal sealed class RenderSpectrumBuffer
 
     private int Slot(int partition) => (_newest - partition + Partitions) % Partitions;
 
-    /// <summary>Adds the block whose last sample is render position <paramref name="end"/> (exclusive).</summary>
-    public void Push(RenderHistory history, long end)
+    /// <summary>Adds the block whose last sample is render position <paramref name="end"/> (exclusive, fractional under drift).</summary>
+    public void Push(RenderHistory history, double end)
     {
         _newest = (_newest + 1) % Partitions;
         Transform(history, end, _newest);
@@ -65,13 +65,13 @@ internal sealed class RenderSpectrumBuffer
     }
 
     /// <summary>Recomputes every partition for a new alignment, <paramref name="end"/> being the newest block's end.</summary>
-    public void Rebuild(RenderHistory history, long end)
+    public void Rebuild(RenderHistory history, double end)
     {
-        for (int p = 0; p < Partitions; p++) Transform(history, end - (long)p * _block, Slot(p));
+        for (int p = 0; p < Partitions; p++) Transform(history, end - (double)p * _block, Slot(p));
         UpdatePowerSum();
     }
 
-    private void Transform(RenderHistory history, long end, int slot)
+    private void Transform(RenderHistory history, double end, int slot)
     {
         for (int c = 0; c < Channels; c++)
         {
