@@ -52,9 +52,23 @@ internal static class FramesCommand
             : Path.Combine(repo, "bench", "Beryl.Bench", "BenchmarkDotNet.Artifacts");
     }
 
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
     private static void PrintRatios(Summary summary)
     {
+        // Medians (and minima) rather than means: the machine is shared, and load spikes only ever add time.
         var means = new Dictionary<string, double>();
+        var mins = new Dictionary<string, double>();
         var cases = new List<FrameCase>();
         foreach (var report in summary.Reports)
         {
@@ -62,7 +76,8 @@ internal static class FramesCommand
                 continue;
             if (report.BenchmarkCase.Parameters["Case"] is not FrameCase c)
                 continue;
-            means[c.ToString()] = report.ResultStatistics.Mean / 1000.0; // ns -> us per frame
+            means[c.ToString()] = report.ResultStatistics.Median / 1000.0; // ns -> us per frame
+            mins[c.ToString()] = report.ResultStatistics.Min / 1000.0;
             cases.Add(c);
         }
 
@@ -70,20 +85,21 @@ internal static class FramesCommand
         Console.WriteLine();
         Console.WriteLine("## µs per 10 ms frame, ratio vs speex (same tail)");
         Console.WriteLine();
-        Console.WriteLine("| case | µs/frame | % of real time | speex (same tail) µs/frame | ratio vs speex |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine("| case | µs/frame (median) | min | % of real time | speex (same tail) µs/frame | ratio vs speex |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         foreach (var c in cases.Where(c => !c.IsSpeex))
         {
             double us = means[c.ToString()];
             string speexKey = new FrameCase("Speex", c.SampleRate, c.Channels, true, c.TailMs).ToString();
             string speex = means.TryGetValue(speexKey, out double s) ? s.ToString("0.0", inv) : "n/a";
             string ratio = means.ContainsKey(speexKey) ? (us / s).ToString("0.00", inv) + "x" : "n/a";
-            Console.WriteLine(string.Create(inv, $"| {c} ({c.TailMs} ms) | {us:0.0} | {us / 100.0:0.00}% | {speex} | {ratio} |"));
+            Console.WriteLine(string.Create(inv, $"| {c} ({c.TailMs} ms) | {us:0.0} | {mins[c.ToString()]:0.0} | {us / 100.0:0.00}% | {speex} | {ratio} |"));
         }
 
         foreach (var c in cases.Where(c => c.IsSpeex))
-            Console.WriteLine(string.Create(inv, $"| {c} | {means[c.ToString()]:0.0} | {means[c.ToString()] / 100.0:0.00}% | | |"));
+            Console.WriteLine(string.Create(inv, $"| {c} | {means[c.ToString()]:0.0} | {mins[c.ToString()]:0.0} | {means[c.ToString()] / 100.0:0.00}% | | |"));
         Console.WriteLine();
         Console.WriteLine("Beryl is timed on its float API, speex on its native 16-bit API; both include the residual echo suppressor.");
+        Console.WriteLine(string.Create(inv, $"Ratios use medians. Load average when done: {LoadAverage()} on {Environment.ProcessorCount} cores."));
     }
 }
