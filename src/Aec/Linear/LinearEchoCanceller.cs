@@ -15,7 +15,7 @@ internal sealed class LinearEchoCanceller
     private const float PowerSmoothing = 0.3f;
     private const int FramesToCopy = 2;
     private const int FramesToRevert = 3;
-    private const int FramesToReset = 10;
+    private const int FramesToReset = 50;
 
     private readonly int _block, _bins;
     private readonly RealFft _fft;
@@ -149,7 +149,7 @@ internal sealed class LinearEchoCanceller
         _worseFrames = diverging ? _worseFrames + 1 : 0;
         if (_worseFrames >= FramesToRevert) Revert();
         // Both filters add echo instead of removing it: start over rather than keep making it worse.
-        bool bothWorse = _fixedPower > 1.5f * _micPower && _adaptivePower > 1.5f * _micPower;
+        bool bothWorse = _fixedPower > 2f * _micPower && _adaptivePower > 2f * _micPower;
         _lostFrames = bothWorse ? _lostFrames + 1 : 0;
         if (_lostFrames >= FramesToReset) ResetFilters();
     }
