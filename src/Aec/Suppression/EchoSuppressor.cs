@@ -78,7 +78,7 @@ internal sealed class EchoSuppressor
         _echoTransform.Analyze(_echoHistory, echo, _yRe, _yIm);
         SpectralMath.Power(_eRe, _eIm, _pe, _simd);
         SpectralMath.Power(_yRe, _yIm, _py, _simd);
-        _noise.Update(_pe);
+        _noise.Update(_pe, _py);
         var noise = _noise.Floor;
 
         float residualSum = 0f, nearSum = 0f, noiseSum = 0f;
