@@ -10,7 +10,7 @@ public sealed class Fft
 {
     private static readonly ConcurrentDictionary<int, Fft> Cache = new();
 
-    private readonly double[] _cos;
+    private readonly double[] _cos;   // stage tables concatenated: for len = 2, 4, ..., N the len/2 twiddles exp(-2 pi i k / len)
     private readonly double[] _sin;
     private readonly int[] _bitReverse;
 
@@ -21,14 +21,18 @@ public sealed class Fft
         if (size < 1 || (size & (size - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(size), size, "FFT size must be a power of two.");
         Size = size;
-        int half = Math.Max(1, size / 2);
-        _cos = new double[half];
-        _sin = new double[half];
-        for (int k = 0; k < half; k++)
+        _cos = new double[Math.Max(1, size - 1)];
+        _sin = new double[Math.Max(1, size - 1)];
+        int offset = 0;
+        for (int len = 2; len <= size; len <<= 1)
         {
-            double phase = -2.0 * Math.PI * k / size;
-            _cos[k] = Math.Cos(phase);
-            _sin[k] = Math.Sin(phase);
+            for (int k = 0; k < len / 2; k++)
+            {
+                double phase = -2.0 * Math.PI * k / len;
+                _cos[offset + k] = Math.Cos(phase);
+                _sin[offset + k] = Math.Sin(phase);
+            }
+            offset += len / 2;
         }
         _bitReverse = new int[size];
         int bits = 0;
@@ -87,16 +91,16 @@ public sealed class Fft
             }
         }
         double sign = inverse ? -1.0 : 1.0;
+        int tw = 0;
         for (int len = 2; len <= n; len <<= 1)
         {
             int half = len >> 1;
-            int step = n / len;
             for (int start = 0; start < n; start += len)
             {
                 for (int k = 0; k < half; k++)
                 {
-                    double wr = _cos[k * step];
-                    double wi = sign * _sin[k * step];
+                    double wr = _cos[tw + k];
+                    double wi = sign * _sin[tw + k];
                     int a = start + k;
                     int b = a + half;
                     double tr = re[b] * wr - im[b] * wi;
@@ -107,6 +111,7 @@ public sealed class Fft
                     im[a] += ti;
                 }
             }
+            tw += half;
         }
     }
 }

@@ -29,12 +29,16 @@ public static class FftConvolver
         var br = new double[nfft];
         var bi = new double[nfft];
         int xUsed = Math.Min(x.Length, outLen);
-        for (int start = 0; start < xUsed; start += block)
+        // two real blocks per complex transform: (x1 + i x2) * h = x1 * h + i (x2 * h) since h is real
+        for (int start = 0; start < xUsed; start += 2 * block)
         {
-            int len = Math.Min(block, xUsed - start);
+            int len1 = Math.Min(block, xUsed - start);
+            int start2 = start + block;
+            int len2 = Math.Max(0, Math.Min(block, xUsed - start2));
             Array.Clear(br);
             Array.Clear(bi);
-            x.Slice(start, len).CopyTo(br);
+            x.Slice(start, len1).CopyTo(br);
+            if (len2 > 0) x.Slice(start2, len2).CopyTo(bi);
             fft.Forward(br, bi);
             for (int k = 0; k < nfft; k++)
             {
@@ -44,8 +48,13 @@ public static class FftConvolver
                 bi[k] = i;
             }
             fft.Inverse(br, bi);
-            int count = Math.Min(len + h.Length - 1, outLen - start);
-            for (int k = 0; k < count; k++) y[start + k] += br[k];
+            int count1 = Math.Min(len1 + h.Length - 1, outLen - start);
+            for (int k = 0; k < count1; k++) y[start + k] += br[k];
+            if (len2 > 0)
+            {
+                int count2 = Math.Min(len2 + h.Length - 1, outLen - start2);
+                for (int k = 0; k < count2; k++) y[start2 + k] += bi[k];
+            }
         }
         return y;
     }

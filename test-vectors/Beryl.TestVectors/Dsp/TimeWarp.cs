@@ -6,6 +6,19 @@ namespace Beryl.TestVectors.Dsp;
 /// </summary>
 public static class TimeWarp
 {
+    private const int Phases = 512;
+
+    /// <summary>Kernel taps for fractional positions p / Phases, p = 0..Phases (row-major, 2 * HalfWidth taps each).</summary>
+    private static readonly Lazy<double[]> Bank = new(() =>
+    {
+        var kernel = SincKernel.Default;
+        int w = kernel.HalfWidth, taps = 2 * w;
+        var bank = new double[(Phases + 1) * taps];
+        for (int p = 0; p <= Phases; p++)
+            for (int j = 0; j < taps; j++) bank[p * taps + j] = kernel.Value((double)p / Phases - (j - w + 1));
+        return bank;
+    });
+
     /// <summary>
     /// Renders <paramref name="outLength"/> samples of y(n / (1 + <paramref name="drift"/>) - <paramref name="delaySamples"/>).
     /// </summary>
@@ -29,24 +42,27 @@ public static class TimeWarp
             return outp;
         }
         double rate = 1.0 / (1.0 + drift);
-        var taps = new double[2 * w];
-        double lastFrac = double.NaN;
+        var bank = Bank.Value;
+        int taps = 2 * w;
         for (int n = 0; n < outLength; n++)
         {
             double t = n * rate - delaySamples;
             double fl = Math.Floor(t);
             int k0 = (int)fl;
-            double frac = t - fl;
             if (k0 + w < 0 || k0 - w + 1 >= y.Length) continue;
-            if (frac != lastFrac)
-            {
-                for (int j = 0; j < 2 * w; j++) taps[j] = kernel.Value(frac - (j - w + 1));
-                lastFrac = frac;
-            }
+            double pos = (t - fl) * Phases;
+            int p = Math.Min((int)pos, Phases - 1);
+            double f = pos - p;
+            int b0 = p * taps, b1 = b0 + taps;
             double acc = 0;
-            int jMin = Math.Max(0, -(k0 - w + 1));
-            int jMax = Math.Min(2 * w - 1, y.Length - 1 - (k0 - w + 1));
-            for (int j = jMin; j <= jMax; j++) acc += y[k0 - w + 1 + j] * taps[j];
+            int first = k0 - w + 1;
+            int jMin = Math.Max(0, -first);
+            int jMax = Math.Min(taps - 1, y.Length - 1 - first);
+            for (int j = jMin; j <= jMax; j++)
+            {
+                double c0 = bank[b0 + j];
+                acc += y[first + j] * (c0 + f * (bank[b1 + j] - c0));
+            }
             outp[n] = acc;
         }
         return outp;
