@@ -112,7 +112,13 @@ public class ScenarioGeneratorTests
         {
             Assert.That(segs[i].StartS, Is.EqualTo(segs[i - 1].EndS), "segments tile the file");
             Assert.That(segs[i].Label, Is.Not.EqualTo(segs[i - 1].Label));
-            Assert.That(segs[i].DurationS, Is.GreaterThanOrEqualTo(0.5 - 1e-9));
+        }
+        for (int i = 0; i < segs.Count; i++)
+        {
+            if (segs[i].DurationS >= 0.5 - 1e-9) continue;
+            bool mergeable = (i > 0 && SegmentLabeler.Covers(segs[i - 1].Label, segs[i].Label))
+                             || (i < segs.Count - 1 && SegmentLabeler.Covers(segs[i + 1].Label, segs[i].Label));
+            Assert.That(mergeable, Is.False, $"short segment {segs[i]} should have been merged");
         }
         Assert.That(segs.Select(x => x.Label), Is.SupersetOf(new[] { SegmentLabel.FarendSingle, SegmentLabel.Doubletalk, SegmentLabel.NearendSingle }));
         Assert.That(segs[0].Label, Is.EqualTo(SegmentLabel.Silence), "with 400 ms delay the echo starts after 0.65 s");

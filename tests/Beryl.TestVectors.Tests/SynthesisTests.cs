@@ -112,3 +112,43 @@ public class SynthesisTests
         }
     }
 }
+
+public class SegmentLabelerTests
+{
+    private static float[] Bursts(int sr, params (double From, double To)[] on)
+    {
+        var x = new float[10 * sr];
+        var rng = new Beryl.TestVectors.Dsp.DeterministicRandom(1, "bursts");
+        foreach (var (a, b) in on)
+            for (int i = (int)(a * sr); i < (int)(b * sr); i++) x[i] = (float)(0.1 * rng.NextGaussian());
+        return x;
+    }
+
+    [Test]
+    public void ShortSegmentsMergeOnlyIntoCoveringStates()
+    {
+        int sr = 8000;
+        // echo pauses 4.7-5.4 while the near end starts at 4.9: the short double talk and near-only bits
+        // must not be folded into the far-end-only segment
+        var echo = Bursts(sr, (0.3, 4.7), (5.4, 8.0));
+        var near = Bursts(sr, (4.9, 9.0));
+        var segs = SegmentLabeler.Derive([echo], [near], sr);
+        var fe = segs.First(s => s.Label == SegmentLabel.FarendSingle);
+        Assert.That(fe.EndS, Is.LessThanOrEqualTo(4.9 + 1e-9), string.Join(", ", segs));
+        Assert.That(segs[0].Label, Is.EqualTo(SegmentLabel.FarendSingle), "the leading 0.3 s silence is merged");
+        Assert.That(segs.Select(s => s.Label), Is.EqualTo(new[]
+        {
+            SegmentLabel.FarendSingle, SegmentLabel.Doubletalk, SegmentLabel.NearendSingle, SegmentLabel.Silence,
+        }), string.Join(", ", segs));
+        Assert.That(segs.Single(s => s.Label == SegmentLabel.NearendSingle).StartS, Is.EqualTo(8.3).Within(0.011), "0.3 s hang-over");
+    }
+
+    [Test]
+    public void CoversDescribesComponentInclusion()
+    {
+        Assert.That(SegmentLabeler.Covers(SegmentLabel.Doubletalk, SegmentLabel.FarendSingle), Is.True);
+        Assert.That(SegmentLabeler.Covers(SegmentLabel.FarendSingle, SegmentLabel.Silence), Is.True);
+        Assert.That(SegmentLabeler.Covers(SegmentLabel.FarendSingle, SegmentLabel.Doubletalk), Is.False);
+        Assert.That(SegmentLabeler.Covers(SegmentLabel.NearendSingle, SegmentLabel.FarendSingle), Is.False);
+    }
+}

@@ -15,8 +15,11 @@ public static class ScenarioGenerator
     /// <summary>Generator version stored in meta.json.</summary>
     public const string Version = "1.0";
 
-    /// <summary>Gap between the end of near-end talk and a following far-end single-talk interval, seconds.</summary>
-    public const double NearEndGapS = 0.4;
+    /// <summary>
+    /// Gap between the end of near-end talk and a following far-end single-talk interval: the labelling
+    /// hang-over plus the time the near-end reverberation needs to decay by 30 dB, plus a margin.
+    /// </summary>
+    public static double NearEndGapS(double rt60S) => SegmentLabeler.HangoverS + 0.5 * rt60S + 0.15;
 
     /// <summary>
     /// Renders <paramref name="spec"/>. With <paramref name="corpusDir"/> (a folder like shared/corpus), real
@@ -41,7 +44,7 @@ public static class ScenarioGenerator
         // near-end talk stops NearEndGapS before a following far-end single-talk interval so that its hang-over
         // and reverberation do not turn the start of that interval into double talk
         var nearMic = Intervals(plan, SegmentLabel.NearendSingle, SegmentLabel.Doubletalk)
-            .Select(i => (i.Start, End: plan.Any(p => p.Label == SegmentLabel.FarendSingle && Math.Abs(p.StartS - i.End) < 1e-9) ? i.End - NearEndGapS : i.End))
+            .Select(i => (i.Start, End: plan.Any(p => p.Label == SegmentLabel.FarendSingle && Math.Abs(p.StartS - i.End) < 1e-9) ? i.End - NearEndGapS(spec.Rt60S) : i.End))
             .ToList();
         var farRender = farMic.Select(i => ToSamples(i.Start / (1 + drift) - delayS, i.End / (1 + drift) - delayS, sr, frames)).Where(i => i.End > i.Start).ToList();
         var nearSamples = nearMic.Select(i => ToSamples(i.Start, i.End, sr, frames)).Where(i => i.End > i.Start).ToList();

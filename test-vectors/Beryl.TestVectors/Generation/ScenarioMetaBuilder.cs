@@ -70,7 +70,7 @@ internal static class ScenarioMetaBuilder
             ["drift_ppm"] = "capture clock = render clock * (1 + drift_ppm*1e-6); echo[n] = y(n/(1+drift) - delay), y = echo_rir * NL(far) on the render clock",
             ["ser_db"] = "near-end active level minus echo active level in the mic (active = 10 ms frames within 30 dB of the loudest); measured.ser_db after quantisation",
             ["snr_db"] = "near-end active level minus noise RMS (whole file)",
-            ["segments"] = "derived from the actual echo and near components in the mic (10 ms frames within 30 dB of the component's active level, 0.3 s hang-over, segments < 0.5 s merged into the longer neighbour)",
+            ["segments"] = "derived from the actual echo and near components in the mic (10 ms frames within 30 dB of the component's active level, 0.3 s hang-over, segments < 0.5 s merged into the longer neighbour whose state includes theirs, e.g. silence into anything, single talk into double talk; other short segments are kept)",
             ["mic"] = "mic.wav == echo.wav + near.wav + noise.wav exactly, as int16 sample values",
             ["echo_rir"] = "float32 WAV, columns ordered capture-major: [mic0<-spk0, mic0<-spk1, mic1<-spk0, mic1<-spk1]; includes the echo gain; excludes the bulk delay",
             ["rir_ms"] = "length of the echo path in ms",

@@ -5,7 +5,8 @@ namespace Beryl.TestVectors;
 /// <summary>
 /// Derives talk-state segments from the actual echo and near-end components of the mic: 10 ms frames
 /// are active when within 30 dB of the component's active level, activity is held for 0.3 s after the
-/// last active frame, and segments shorter than 0.5 s are merged into their longer neighbour.
+/// last active frame, and segments shorter than 0.5 s are merged into a neighbour whose talk state covers
+/// theirs (so far-end-only segments never contain near-end speech and near-end-only ones never echo).
 /// </summary>
 public static class SegmentLabeler
 {
@@ -57,22 +58,7 @@ public static class SegmentLabeler
             else runs.Add((label, f, f + 1));
         }
         if (runs.Count == 0) return [new ScenarioSegment(0, durationS, SegmentLabel.Silence)];
-        int minFrames = (int)Math.Round(MinSegmentS / SignalLevels.FrameSeconds);
-        while (runs.Count > 1)
-        {
-            int shortest = -1;
-            for (int i = 0; i < runs.Count; i++)
-            {
-                int len = runs[i].End - runs[i].Start;
-                if (len < minFrames && (shortest < 0 || len < runs[shortest].End - runs[shortest].Start)) shortest = i;
-            }
-            if (shortest < 0) break;
-            int prevLen = shortest > 0 ? runs[shortest - 1].End - runs[shortest - 1].Start : -1;
-            int nextLen = shortest < runs.Count - 1 ? runs[shortest + 1].End - runs[shortest + 1].Start : -1;
-            int into = nextLen > prevLen ? shortest + 1 : shortest - 1;
-            runs[shortest] = runs[shortest] with { Label = runs[into].Label };
-            Coalesce(runs);
-        }
+        MergeShortRuns(runs, (int)Math.Round(MinSegmentS / SignalLevels.FrameSeconds));
         var segs = new List<ScenarioSegment>();
         for (int i = 0; i < runs.Count; i++)
         {
@@ -81,6 +67,51 @@ public static class SegmentLabeler
             segs.Add(new ScenarioSegment(s, t, runs[i].Label));
         }
         return segs;
+    }
+
+    /// <summary>
+    /// Repeatedly merges the shortest run below <paramref name="minFrames"/> into its longer neighbour among
+    /// those whose talk state includes every component of the run (silence into anything, far-end or near-end
+    /// single talk into double talk), so a merge never hides echo or near-end speech. Runs without such a
+    /// neighbour stay short.
+    /// </summary>
+    private static void MergeShortRuns(List<(SegmentLabel Label, int Start, int End)> runs, int minFrames)
+    {
+        bool merged = true;
+        while (merged && runs.Count > 1)
+        {
+            merged = false;
+            foreach (int i in Enumerable.Range(0, runs.Count).Where(i => runs[i].End - runs[i].Start < minFrames)
+                         .OrderBy(i => runs[i].End - runs[i].Start).ThenBy(i => i).ToList())
+            {
+                int best = -1;
+                foreach (int j in new[] { i - 1, i + 1 })
+                {
+                    if (j < 0 || j >= runs.Count || !Covers(runs[j].Label, runs[i].Label)) continue;
+                    if (best < 0 || runs[j].End - runs[j].Start > runs[best].End - runs[best].Start) best = j;
+                }
+                if (best < 0) continue;
+                runs[i] = runs[i] with { Label = runs[best].Label };
+                Coalesce(runs);
+                merged = true;
+                break;
+            }
+        }
+    }
+
+    /// <summary>True if talk state <paramref name="outer"/> includes every active component of <paramref name="inner"/>.</summary>
+    public static bool Covers(SegmentLabel outer, SegmentLabel inner)
+    {
+        static (bool Echo, bool Near) C(SegmentLabel l) => l switch
+        {
+            SegmentLabel.FarendSingle => (true, false),
+            SegmentLabel.NearendSingle => (false, true),
+            SegmentLabel.Doubletalk => (true, true),
+            _ => (false, false),
+        };
+        var (oe, on) = C(outer);
+        var (ie, inn) = C(inner);
+        return (oe || !ie) && (on || !inn);
     }
 
     private static void Coalesce(List<(SegmentLabel Label, int Start, int End)> runs)
