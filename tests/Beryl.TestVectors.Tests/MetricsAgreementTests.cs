@@ -6,6 +6,7 @@ namespace Beryl.TestVectors.Tests;
 /// <summary>Cross-checks <see cref="AecQualityMetrics"/> against the reference Python tool on dev scenarios.</summary>
 [TestFixture]
 [NonParallelizable]
+[Category("Python")]
 public class MetricsAgreementTests
 {
     private string _tmp = null!;

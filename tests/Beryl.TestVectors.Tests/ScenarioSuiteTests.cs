@@ -22,6 +22,7 @@ public class ScenarioSuiteTests
     }
 
     [Test]
+    [Category("Slow")]
     public void WriteAllWritesEveryScenario()
     {
         string dir = TestPaths.NewTempDir();
