@@ -15,7 +15,7 @@ internal sealed class DelayEstimator
     private const int LowRate = 4000;
     private const int Block = LowRate / 100;        // 40 samples = 10 ms
     private const int Bins = Block + 1;
-    private const int SearchesPerFrame = 6;
+    private const int SearchesPerFrame = 3;
     private const float MinSmoothing = 0.01f;
     private const float SilenceEnergy = 1e-6f * Block;   // -60 dBFS
 
@@ -42,7 +42,7 @@ internal sealed class DelayEstimator
     private readonly float[] _peakValue, _correlation = new float[2 * Block];
     private readonly float[] _peakLag;
     private readonly long[] _lagUpdates;
-    private int _searchCursor;
+    private int _searchCursor, _bestLag;
     private long _updates;
     private readonly float[] _renderBlockEnergy;
 
@@ -133,8 +133,13 @@ internal sealed class DelayEstimator
             _gIm[k] = _cIm[k] * weight;
         }
         bool any = false;
+        // Once the delay is known, lags far from it are refreshed only every fourth frame: they are
+        // watched for a delay change, not tracked, and this quarters the cost.
+        bool tracking = HasEstimate && Confidence > 0.5;
+        bool sweep = !tracking || captureBlock % 4 == 0;
         for (int p = 0; p < _lags; p++)
         {
+            if (!sweep && Math.Abs(p - _bestLag) > 2) continue;
             long block = captureBlock - p;
             if (block < 0 || block >= _renderBlocks || block < _renderBlocks - _lags) continue;
             int slot = (int)(block % _lags);
@@ -149,10 +154,11 @@ internal sealed class DelayEstimator
     private void Search()
     {
         if (_updates == 0) return;
-        for (int i = 0; i < SearchesPerFrame; i++)
+        for (int i = 0; i <= SearchesPerFrame; i++)
         {
-            int p = _searchCursor;
-            _searchCursor = (_searchCursor + 1) % _lags;
+            // The best lag so far is searched every frame, the others in turn.
+            int p = i == SearchesPerFrame ? _bestLag : _searchCursor;
+            if (i < SearchesPerFrame) _searchCursor = (_searchCursor + 1) % _lags;
             _fft.Inverse(_sRe[p], _sIm[p], _correlation);
             int best = 0;
             float bestValue = -1f;
@@ -180,6 +186,7 @@ internal sealed class DelayEstimator
         for (int p = 1; p < _lags; p++) if (_peakValue[p] > _peakValue[best]) best = p;
         float bestValue = _peakValue[best];
         if (bestValue <= 0f) return;
+        _bestLag = best;
         float second = 0f;
         const float Separation = 8f;              // 2 ms at 4 kHz
         for (int p = 0; p < _lags; p++)

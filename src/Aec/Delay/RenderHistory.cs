@@ -78,22 +78,23 @@ internal sealed class RenderHistory
         int channels = _rings.Length;
         if (position > Written) AppendSilence(position - Written);
         int frames = interleaved.Length / channels;
-        long start = Written;
+        int index = (int)(Written % _capacity);
         for (int i = 0; i < frames; i++)
         {
-            int index = (int)((start + i) % _capacity);
             for (int c = 0; c < channels; c++) _rings[c][index] = interleaved[i * channels + c];
+            if (++index == _capacity) index = 0;
         }
-        Written = start + frames;
+        Written += frames;
     }
 
     private void AppendSilence(long count)
     {
         long n = Math.Min(count, _capacity);
+        int index = (int)((Written + count - n) % _capacity);
         for (long i = 0; i < n; i++)
         {
-            int index = (int)((Written + count - n + i) % _capacity);
             foreach (var ring in _rings) ring[index] = 0f;
+            if (++index == _capacity) index = 0;
         }
         Written += count;
     }
@@ -102,11 +103,19 @@ internal sealed class RenderHistory
     public void Read(int channel, long start, Span<float> destination)
     {
         var ring = _rings[channel];
-        long oldest = Written - _capacity;
-        for (int i = 0; i < destination.Length; i++)
+        long oldest = Math.Max(0, Written - _capacity);
+        // Silence before the oldest sample kept and after the newest written; the rest in at most two runs.
+        int head = (int)Math.Clamp(oldest - start, 0, destination.Length);
+        int end = (int)Math.Clamp(Written - start, head, destination.Length);
+        destination[..head].Clear();
+        destination[end..].Clear();
+        int done = head;
+        while (done < end)
         {
-            long pos = start + i;
-            destination[i] = pos >= Written || pos < oldest || pos < 0 ? 0f : ring[(int)(pos % _capacity)];
+            int index = (int)((start + done) % _capacity);
+            int run = Math.Min(end - done, _capacity - index);
+            ring.AsSpan(index, run).CopyTo(destination.Slice(done, run));
+            done += run;
         }
     }
 }

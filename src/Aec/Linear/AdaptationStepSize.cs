@@ -36,7 +36,7 @@ internal sealed class AdaptationStepSize
     private readonly bool _simd;
     private readonly float _renderFloor;
     private readonly float[] _misadjustment, _errorPower, _errorNow;
-    private readonly float[] _sexRe, _sexIm, _see, _sxx;
+    private readonly float[] _sexRe, _sexIm, _see, _sxx, _renderRe, _renderIm, _renderPower;
 
     public AdaptationStepSize(int bins, int partitions, int renderChannels, bool simd)
     {
@@ -52,6 +52,9 @@ internal sealed class AdaptationStepSize
         _sexIm = new float[bins];
         _see = new float[bins];
         _sxx = new float[bins];
+        _renderRe = new float[bins];
+        _renderIm = new float[bins];
+        _renderPower = new float[bins];
         Coherence = new float[bins];
         Reset();
     }
@@ -112,21 +115,27 @@ internal sealed class AdaptationStepSize
     private void UpdateCoherence(RenderSpectrumBuffer x, int partition, ReadOnlySpan<float> eRe, ReadOnlySpan<float> eIm)
     {
         const float a = CoherenceSmoothing;
+        // The dominant render block, summed over render channels.
+        var xRe = _renderRe.AsSpan();
+        var xIm = _renderIm.AsSpan();
+        var xx = _renderPower.AsSpan();
+        x.Re(0, partition).CopyTo(xRe);
+        x.Im(0, partition).CopyTo(xIm);
+        x.Power(0, partition).CopyTo(xx);
+        for (int r = 1; r < x.Channels; r++)
+        {
+            SpectralMath.Add(x.Re(r, partition), xRe, _simd);
+            SpectralMath.Add(x.Im(r, partition), xIm, _simd);
+            SpectralMath.Add(x.Power(r, partition), xx, _simd);
+        }
         for (int k = 0; k < _bins; k++)
         {
-            float xr = 0f, xi = 0f, xx = 0f;
-            for (int r = 0; r < x.Channels; r++)
-            {
-                xr += x.Re(r, partition)[k];
-                xi += x.Im(r, partition)[k];
-                xx += x.Power(r, partition)[k];
-            }
             // conj(X) * E
-            float cr = xr * eRe[k] + xi * eIm[k], ci = xr * eIm[k] - xi * eRe[k];
+            float cr = xRe[k] * eRe[k] + xIm[k] * eIm[k], ci = xRe[k] * eIm[k] - xIm[k] * eRe[k];
             _sexRe[k] += a * (cr - _sexRe[k]);
             _sexIm[k] += a * (ci - _sexIm[k]);
             _see[k] += a * (_errorNow[k] - _see[k]);
-            _sxx[k] += a * (xx - _sxx[k]);
+            _sxx[k] += a * (xx[k] - _sxx[k]);
             float c = (_sexRe[k] * _sexRe[k] + _sexIm[k] * _sexIm[k]) / (_see[k] * _sxx[k] + 1e-30f);
             Coherence[k] = Math.Max(0f, (c - CoherenceBias) / (1f - CoherenceBias));
         }

@@ -27,6 +27,7 @@ internal sealed class LinearEchoCanceller
     private readonly int[] _peakTap;
     private float _micPower, _adaptivePower, _fixedPower;
     private int _betterFrames, _worseFrames, _lostFrames;
+    private long _frames;
 
     public LinearEchoCanceller(int renderChannels, int partitions, int block, int[] binLimit, RealFft fft, bool simd)
     {
@@ -114,7 +115,8 @@ internal sealed class LinearEchoCanceller
             _errorAdaptive.CopyTo(_time.AsSpan(_block));
             _fft.Forward(_time, _eRe, _eIm);
             int dominant = Math.Clamp(PeakTap / _block, 0, _adaptive.Partitions - 1);
-            _adaptive.PowerGain(_filterGain);
+            // The echo path's gain only drives the slow drift term: refreshing it now and then is enough.
+            if (_frames++ % 8 == 0) _adaptive.PowerGain(_filterGain);
             _step.Compute(x, dominant, _eRe, _eIm, _filterGain, _gRe, _gIm);
             _adaptive.Adapt(x, _gRe, _gIm);
             var (peak, tap) = _adaptive.Constrain(constrainPartition, _fft, _time);
