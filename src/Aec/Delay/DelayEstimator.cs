@@ -133,13 +133,8 @@ internal sealed class DelayEstimator
             _gIm[k] = _cIm[k] * weight;
         }
         bool any = false;
-        // Once the delay is known, lags far from it are refreshed only every fourth frame: they are
-        // watched for a delay change, not tracked, and this quarters the cost.
-        bool tracking = HasEstimate && Confidence > 0.5;
-        bool sweep = !tracking || captureBlock % 4 == 0;
         for (int p = 0; p < _lags; p++)
         {
-            if (!sweep && Math.Abs(p - _bestLag) > 2) continue;
             long block = captureBlock - p;
             if (block < 0 || block >= _renderBlocks || block < _renderBlocks - _lags) continue;
             int slot = (int)(block % _lags);

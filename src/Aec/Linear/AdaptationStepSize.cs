@@ -25,7 +25,7 @@ internal sealed class AdaptationStepSize
     // Expected coherence of two independent signals under the smoothing above: subtract it as bias.
     private const float CoherenceBias = CoherenceSmoothing / (2f - CoherenceSmoothing);
     // Coherence estimates below this are as likely estimation noise as echo.
-    private const float CoherenceNoise = 0.3f;
+    private const float CoherenceNoise = 0.4f;
     private const float InitialMisadjustment = 1f;
     private const float DriftPerFrame = 2e-5f;
     // The error spectrum is taken over half a window, so it holds about half the residual's power.
