@@ -43,7 +43,7 @@ public sealed class EchoCanceller
     private long _renderFramesSeen;
     private double _alignment;      // render samples the filter window trails the capture by; fractional under drift
     private bool _aligned, _farEnd;
-    private double _filterDelay = -1;
+    private double _filterDelay = -1, _jumpTarget;
     private int _jumpFrames, _convergedFrames;
     private float _micPower, _outPower;
     private EchoCancellerStatistics _statistics;
@@ -71,8 +71,8 @@ public sealed class EchoCanceller
         int historyLength = Math.Max(maxDelay + _partitions * _block + 4 * _block, (int)(1.2 * rate));
         _history = new RenderHistory(_renderChannels, historyLength);
         _delay = new DelayEstimator(rate, maxDelay, _simd);
-        _render = new RenderSpectrumBuffer(_renderChannels, _partitions, _block, fft, _simd);
         int[] binLimit = BinLimits(rate, _block, _partitions);
+        _render = new RenderSpectrumBuffer(_renderChannels, _partitions, _block, fft, _simd);
         _linear = new LinearEchoCanceller[_captureChannels];
         for (int c = 0; c < _captureChannels; c++) _linear[c] = new LinearEchoCanceller(_renderChannels, _partitions, _block, binLimit, fft, _simd);
         if (options.EnableSuppressor)
@@ -278,9 +278,12 @@ public sealed class EchoCanceller
         {
             double estimate = _delay.DelaySamples;
             if (_captureFrames % 50 == 0 && _delay.Confidence > 0.5) _drift.Add(_captureFrames * (double)_block, estimate);
+            // A jump needs a confident estimate that stays put for a quarter second, far from where the filter is.
             double modelled = _alignment + (converged ? lead.PeakTap : _headroom);
-            bool lost = _farEnd && lead.Erle < 2f && Math.Abs(estimate - modelled) > Math.Max(_block, 2 * _headroom);
-            _jumpFrames = lost ? _jumpFrames + 1 : 0;
+            bool lost = _farEnd && lead.Erle < 2f && _delay.Confidence > 0.6 && Math.Abs(estimate - modelled) > Math.Max(_block, 2 * _headroom);
+            bool steady = Math.Abs(estimate - _jumpTarget) < _headroom / 5;
+            _jumpFrames = lost && steady ? _jumpFrames + 1 : 0;
+            _jumpTarget = estimate;
             if (!_aligned || _jumpFrames >= DelayJumpFrames)
             {
                 if (_aligned) _drift.Restart();

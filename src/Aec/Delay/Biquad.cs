@@ -1,3 +1,5 @@
+using Beryl.Aec.Simd;
+
 namespace Beryl.Aec.Delay;
 
 /// <summary>Second-order IIR section (transposed direct form II) designed by the bilinear transform.</summary>
@@ -28,8 +30,9 @@ internal struct Biquad
     public float Process(float x)
     {
         float y = _b0 * x + _z1;
-        _z1 = _b1 * x - _a1 * y + _z2;
-        _z2 = _b2 * x - _a2 * y;
+        // Flushed so that a decaying state never turns denormal (a hundred times slower) in silence.
+        _z1 = SpectralMath.FlushTiny(_b1 * x - _a1 * y + _z2);
+        _z2 = SpectralMath.FlushTiny(_b2 * x - _a2 * y);
         return y;
     }
 }

@@ -132,10 +132,10 @@ internal sealed class AdaptationStepSize
         {
             // conj(X) * E
             float cr = xRe[k] * eRe[k] + xIm[k] * eIm[k], ci = xRe[k] * eIm[k] - xIm[k] * eRe[k];
-            _sexRe[k] += a * (cr - _sexRe[k]);
-            _sexIm[k] += a * (ci - _sexIm[k]);
-            _see[k] += a * (_errorNow[k] - _see[k]);
-            _sxx[k] += a * (xx[k] - _sxx[k]);
+            _sexRe[k] = SpectralMath.FlushTiny(_sexRe[k] + a * (cr - _sexRe[k]));
+            _sexIm[k] = SpectralMath.FlushTiny(_sexIm[k] + a * (ci - _sexIm[k]));
+            _see[k] = Math.Max(_see[k] + a * (_errorNow[k] - _see[k]), SpectralMath.PowerFloor);
+            _sxx[k] = Math.Max(_sxx[k] + a * (xx[k] - _sxx[k]), SpectralMath.PowerFloor);
             float c = (_sexRe[k] * _sexRe[k] + _sexIm[k] * _sexIm[k]) / (_see[k] * _sxx[k] + 1e-30f);
             Coherence[k] = Math.Max(0f, (c - CoherenceBias) / (1f - CoherenceBias));
         }

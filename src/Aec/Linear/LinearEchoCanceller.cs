@@ -97,9 +97,9 @@ internal sealed class LinearEchoCanceller
         float mic = SpectralMath.Energy(capture, _simd);
         float adaptive = SpectralMath.Energy(_errorAdaptive, _simd);
         float fixedError = SpectralMath.Energy(error, _simd);
-        _micPower += PowerSmoothing * (mic - _micPower);
-        _adaptivePower += PowerSmoothing * (adaptive - _adaptivePower);
-        _fixedPower += PowerSmoothing * (fixedError - _fixedPower);
+        _micPower = Math.Max(_micPower + PowerSmoothing * (mic - _micPower), SpectralMath.PowerFloor);
+        _adaptivePower = Math.Max(_adaptivePower + PowerSmoothing * (adaptive - _adaptivePower), SpectralMath.PowerFloor);
+        _fixedPower = Math.Max(_fixedPower + PowerSmoothing * (fixedError - _fixedPower), SpectralMath.PowerFloor);
         ActiveFilter = ActiveFilter.Fixed;
         if (adapt) Coordinate(capture, error, echo);
         if (_fixedPower > _micPower && ActiveFilter == ActiveFilter.Fixed)

@@ -88,7 +88,7 @@ internal sealed class EchoSuppressor
             float fromEstimate = _residualShape[k] * py;
             float fromCoherence = Math.Max(0f, renderCoherence[k] - CoherenceNoise) / (1f - CoherenceNoise) * pe;
             float residual = Math.Max(fromEstimate, fromCoherence);
-            residual = Math.Max(residual, ReverbDecay * _residual[k]);
+            residual = Math.Max(Math.Max(residual, ReverbDecay * _residual[k]), SpectralMath.PowerFloor);
             _residual[k] = residual;
             residualSum += residual;
             noiseSum += noise[k];
@@ -110,7 +110,7 @@ internal sealed class EchoSuppressor
             float g = _smoothedGain[k];
             if (g > _previousGain[k]) g = _previousGain[k] + Release * (g - _previousGain[k]);
             _previousGain[k] = g;
-            _previousCleanPower[k] = g * g * _pe[k];
+            _previousCleanPower[k] = Math.Max(g * g * _pe[k], SpectralMath.PowerFloor);
             _noiseFill[k] = _comfortNoise ? Math.Max(0f, noise[k] * (1f - g * g)) : 0f;
         }
         SpectralMath.ApplyGain(_previousGain, _eRe, _eIm, _simd);

@@ -34,7 +34,7 @@ internal sealed class NoiseFloorEstimator
         }
         for (int k = 0; k < _floor.Length; k++)
         {
-            _smoothed[k] += Smoothing * (power[k] - _smoothed[k]);
+            _smoothed[k] = Math.Max(_smoothed[k] + Smoothing * (power[k] - _smoothed[k]), Simd.SpectralMath.PowerFloor);
             bool echoFree = echoPower[k] < 0.1f * power[k];
             float floor = echoFree ? _floor[k] * Rise + 1e-20f : _floor[k];
             if (echoFree || float.IsFinite(floor)) floor = Math.Min(floor, _smoothed[k]);

@@ -47,8 +47,8 @@ public class LinearEchoCancellerTests
     {
         const int block = 160;
         var fft = new RealFft(2 * block, simd: true);
-        var render = new RenderSpectrumBuffer(1, 10, block, fft, simd: true);
         int[] limits = Enumerable.Repeat(block + 1, 10).ToArray();
+        var render = new RenderSpectrumBuffer(1, 10, block, fft, simd: true);
         var linear = new LinearEchoCanceller(1, 10, block, limits, fft, simd: true);
         var history = new Beryl.Aec.Delay.RenderHistory(1, 48000);
         var far = TestSignals.WhiteNoise(6 * Rate, 0.05, seed: 6);
