@@ -12,7 +12,7 @@ internal sealed class SpscFrameQueue
     private readonly int _slots;
     private long _head;     // next slot the producer writes; written by the producer only
     private long _tail;     // next slot the consumer reads; written by the consumer only
-    private long _producedSamples;
+    private long _producedSamples, _pendingPosition;
     private long _dropped;
 
     public SpscFrameQueue(int frameSamples, int slots)
@@ -34,38 +34,40 @@ internal sealed class SpscFrameQueue
     /// <summary>Producer side: enqueues one frame, or drops it (counted) when the queue is full.</summary>
     public bool TryWrite(ReadOnlySpan<float> frame)
     {
-        long position = _producedSamples;
-        _producedSamples += frame.Length;
-        long head = _head;
-        if (head - Volatile.Read(ref _tail) >= _slots)
-        {
-            Interlocked.Increment(ref _dropped);
-            return false;
-        }
-        int slot = (int)(head % _slots);
-        frame.CopyTo(_samples.AsSpan(slot * FrameSamples, FrameSamples));
-        _positions[slot] = position;
-        Volatile.Write(ref _head, head + 1);
+        if (!TryBeginWrite(frame.Length, out var slot)) return false;
+        frame.CopyTo(slot);
+        EndWrite();
         return true;
     }
 
     /// <summary>Producer side, 16-bit input: converts to float while copying into the slot.</summary>
     public bool TryWrite(ReadOnlySpan<short> frame)
     {
-        long position = _producedSamples;
-        _producedSamples += frame.Length;
-        long head = _head;
-        if (head - Volatile.Read(ref _tail) >= _slots)
+        if (!TryBeginWrite(frame.Length, out var slot)) return false;
+        for (int i = 0; i < slot.Length; i++) slot[i] = frame[i] * (1f / 32768f);
+        EndWrite();
+        return true;
+    }
+
+    // The stream position advances for every frame offered, so a dropped one leaves its gap.
+    private bool TryBeginWrite(int length, out Span<float> slot)
+    {
+        _pendingPosition = _producedSamples;
+        _producedSamples += length;
+        if (_head - Volatile.Read(ref _tail) >= _slots)
         {
             Interlocked.Increment(ref _dropped);
+            slot = default;
             return false;
         }
-        int slot = (int)(head % _slots);
-        var dest = _samples.AsSpan(slot * FrameSamples, FrameSamples);
-        for (int i = 0; i < dest.Length; i++) dest[i] = frame[i] * (1f / 32768f);
-        _positions[slot] = position;
-        Volatile.Write(ref _head, head + 1);
+        slot = _samples.AsSpan((int)(_head % _slots) * FrameSamples, FrameSamples);
         return true;
+    }
+
+    private void EndWrite()
+    {
+        _positions[(int)(_head % _slots)] = _pendingPosition;
+        Volatile.Write(ref _head, _head + 1);
     }
 
     /// <summary>Consumer side: the oldest frame and its stream position, without removing it.</summary>
