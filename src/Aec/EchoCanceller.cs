@@ -206,7 +206,7 @@ public sealed class EchoCanceller
         float mic = 0f, output = 0f;
         for (int c = 0; c < _captureChannels; c++)
         {
-            _linear[c].Process(_render, _capture[c], _error[c], _echo[c], constrain, adapt: true);
+            _linear[c].Process(_render, _capture[c], _error[c], _echo[c], constrain, adapt: true, _suppressors?[c].DoubleTalk ?? false);
             if (_suppressors is { } s)
             {
                 s[c].Process(_error[c], _echo[c], _linear[c].ErrorRenderCoherence, farEnd, _output[c]);

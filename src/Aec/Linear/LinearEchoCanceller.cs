@@ -77,7 +77,7 @@ internal sealed class LinearEchoCanceller
     /// Cancels the echo of one block. Writes the output error and the echo estimate it subtracted.
     /// <paramref name="constrainPartition"/> rotates through the partitions from frame to frame.
     /// </summary>
-    public void Process(RenderSpectrumBuffer x, ReadOnlySpan<float> capture, Span<float> error, Span<float> echo, int constrainPartition, bool adapt)
+    public void Process(RenderSpectrumBuffer x, ReadOnlySpan<float> capture, Span<float> error, Span<float> echo, int constrainPartition, bool adapt, bool doubleTalk = false)
     {
         // Adaptive filter: estimate, error, and its spectrum for the gradient.
         _adaptive.Convolve(x, _yaRe, _yaIm);
@@ -101,7 +101,7 @@ internal sealed class LinearEchoCanceller
         _adaptivePower = Math.Max(_adaptivePower + PowerSmoothing * (adaptive - _adaptivePower), SpectralMath.PowerFloor);
         _fixedPower = Math.Max(_fixedPower + PowerSmoothing * (fixedError - _fixedPower), SpectralMath.PowerFloor);
         ActiveFilter = ActiveFilter.Fixed;
-        if (adapt) Coordinate(capture, error, echo);
+        if (adapt) Coordinate(capture, error, echo, doubleTalk);
         if (_fixedPower > _micPower && ActiveFilter == ActiveFilter.Fixed)
         {
             // A fixed filter that adds echo is bypassed until the adaptive one has something better.
@@ -127,11 +127,12 @@ internal sealed class LinearEchoCanceller
         }
     }
 
-    private void Coordinate(ReadOnlySpan<float> capture, Span<float> error, Span<float> echo)
+    private void Coordinate(ReadOnlySpan<float> capture, Span<float> error, Span<float> echo, bool doubleTalk)
     {
         // Only a filter that removes at least half the mic power is trusted: in double talk both
         // errors are mostly near-end speech and which one is lower is chance.
-        bool adaptiveBetter = _adaptivePower < 0.95f * _fixedPower && _adaptivePower < 0.5f * _micPower;
+        // In double talk the fixed filter is what protects the output: it is not refreshed then.
+        bool adaptiveBetter = !doubleTalk && _adaptivePower < 0.95f * _fixedPower && _adaptivePower < 0.5f * _micPower;
         _betterFrames = adaptiveBetter ? _betterFrames + 1 : 0;
         if (_betterFrames >= FramesToCopy)
         {
