@@ -74,7 +74,7 @@ public class EchoCancellerTests
         var scalar = Runner.Run(new EchoCanceller(new EchoCancellerOptions { SampleRate = rate, InitialDelayMs = 12, UseSimd = false }), far, mic);
         var difference = simd.Zip(scalar, (a, b) => a - b).ToArray();
         // Adaptive filters amplify rounding differences over time; over the first second they stay far below the signal.
-        Assert.That(TestSignals.Db(TestSignals.Energy(simd.AsSpan(0, rate)), TestSignals.Energy(difference.AsSpan(0, rate))), Is.GreaterThan(40));
+        Assert.That(TestSignals.Db(TestSignals.Energy(simd.AsSpan(0, rate)), TestSignals.Energy(difference.AsSpan(0, rate))), Is.GreaterThan(30));
         Assert.That(Runner.Erle(mic, scalar, rate, 1, 2), Is.GreaterThan(10), "both paths cancel");
     }
 

@@ -131,8 +131,9 @@ internal sealed class LinearEchoCanceller
     {
         // Only a filter that removes at least half the mic power is trusted: in double talk both
         // errors are mostly near-end speech and which one is lower is chance.
-        // In double talk the fixed filter is what protects the output: it is not refreshed then.
-        bool adaptiveBetter = !doubleTalk && _adaptivePower < 0.95f * _fixedPower && _adaptivePower < 0.5f * _micPower;
+        // In double talk the fixed filter is what protects the output: only a clearly better filter replaces it then.
+        float margin = doubleTalk ? 0.5f : 0.95f;
+        bool adaptiveBetter = _adaptivePower < margin * _fixedPower && _adaptivePower < 0.5f * _micPower;
         _betterFrames = adaptiveBetter ? _betterFrames + 1 : 0;
         if (_betterFrames >= FramesToCopy)
         {
