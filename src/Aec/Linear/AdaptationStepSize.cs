@@ -62,9 +62,6 @@ internal sealed class AdaptationStepSize
     /// <summary>Per bin, the smoothed squared coherence of the error with the dominant render block, bias removed.</summary>
     public float[] Coherence { get; }
 
-    /// <summary>Mean normalised step of the last frame (0 = frozen).</summary>
-    public float MeanStep { get; private set; }
-
     public void Reset()
     {
         Array.Fill(_misadjustment, InitialMisadjustment);
@@ -85,7 +82,6 @@ internal sealed class AdaptationStepSize
 
         float mean = SpectralMath.Sum(sxxAll, _simd) / _bins;
         float regulariser = Regularisation * mean + _renderFloor;
-        float stepSum = 0f;
         for (int k = 0; k < _bins; k++)
         {
             float sxx = sxxAll[k];
@@ -101,7 +97,6 @@ internal sealed class AdaptationStepSize
             if (explained > m) m = explained;
             float residual = m * sxx;
             float step = MaxStep * residual / (residual + e2 + 1e-20f);
-            stepSum += step;
             float mu = step / (sxx + regulariser);
             gRe[k] = mu * eRe[k];
             gIm[k] = mu * eIm[k];
@@ -109,7 +104,6 @@ internal sealed class AdaptationStepSize
             m *= 1f - normalised * (2f - normalised) / (4 * _partitions);
             _misadjustment[k] = m + DriftPerFrame * filterGain[k] / _partitions + 1e-12f;
         }
-        MeanStep = stepSum / _bins;
     }
 
     private void UpdateCoherence(RenderSpectrumBuffer x, int partition, ReadOnlySpan<float> eRe, ReadOnlySpan<float> eIm)

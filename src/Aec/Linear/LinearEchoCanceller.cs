@@ -48,7 +48,6 @@ internal sealed class LinearEchoCanceller
         _impulse = new float[partitions * block];
         _peakValue = new float[partitions];
         _peakTap = new int[partitions];
-        EchoSpectrumPower = new float[_bins];
     }
 
     public ActiveFilter ActiveFilter { get; private set; }
@@ -67,11 +66,6 @@ internal sealed class LinearEchoCanceller
     /// <summary>Squared coherence of the adaptive error with the render, per bin (render-explained share of the error).</summary>
     public ReadOnlySpan<float> ErrorRenderCoherence => _step.Coherence;
 
-    /// <summary>Power of the output filter's echo estimate per bin, this frame.</summary>
-    public float[] EchoSpectrumPower { get; }
-
-    public float MeanStep => _step.MeanStep;
-
 
     /// <summary>
     /// Cancels the echo of one block. Writes the output error and the echo estimate it subtracted.
@@ -86,7 +80,6 @@ internal sealed class LinearEchoCanceller
 
         // Fixed filter: the output unless the adaptive one is copied this frame.
         _fixed.Convolve(x, _yRe, _yIm);
-        SpectralMath.Power(_yRe, _yIm, EchoSpectrumPower, _simd);
         _fft.Inverse(_yRe, _yIm, _time);
         for (int i = 0; i < _block; i++)
         {

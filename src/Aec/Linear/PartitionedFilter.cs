@@ -6,7 +6,7 @@ namespace Beryl.Aec.Linear;
 /// <summary>
 /// Coefficients of a partitioned-block frequency-domain FIR filter for one capture channel: one set of
 /// P partitions of B+1 bins per render channel. High bins may use fewer partitions than low ones
-/// (<see cref="BinLimit"/>): above 8 kHz rooms reverberate less and speech carries little energy, so the
+/// (a bin limit per partition): above 8 kHz rooms reverberate less and speech carries little energy, so the
 /// 48 kHz filter spends its tail where the echo is.
 /// </summary>
 internal sealed class PartitionedFilter
@@ -37,7 +37,6 @@ internal sealed class PartitionedFilter
 
     public int Partitions { get; }
     public int Bins { get; }
-    public ReadOnlySpan<int> BinLimit => _binLimit;
 
     /// <summary>Y = sum over channels and partitions of X * H.</summary>
     public void Convolve(RenderSpectrumBuffer x, Span<float> yRe, Span<float> yIm)

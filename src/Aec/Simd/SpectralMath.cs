@@ -171,7 +171,4 @@ internal static class SpectralMath
         for (; i < n; i++) sum += x[i] * x[i];
         return sum;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Clamp01(float x) => x < 0f ? 0f : x > 1f ? 1f : x;
 }

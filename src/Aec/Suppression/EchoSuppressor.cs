@@ -26,7 +26,7 @@ internal sealed class EchoSuppressor
 
     private readonly int _bins;
     private readonly bool _simd, _comfortNoise;
-    private readonly WindowedTransform _transform;
+    private readonly WindowedTransform _transform, _echoTransform;
     private readonly NoiseFloorEstimator _noise;
     private readonly ComfortNoiseGenerator _generator;
     private readonly float[] _errorHistory, _echoHistory;
@@ -61,8 +61,6 @@ internal sealed class EchoSuppressor
         _bandWidth = new int[_bins];
         for (int k = 0; k < _bins; k++) _bandWidth[k] = Math.Max(1, (int)(0.06f * k));
     }
-
-    private readonly WindowedTransform _echoTransform;
 
     /// <summary>True in the last frame if near-end speech was present together with echo.</summary>
     public bool DoubleTalk { get; private set; }
