@@ -1,0 +1,324 @@
+using System.Net;
+using System.Net.Sockets;
+using Beryl.Media.Ice;
+using Beryl.Media.Stun;
+using static Beryl.Media.Tests.Ice.IceTestSupport;
+
+namespace Beryl.Media.Tests.Ice;
+
+[TestFixture]
+public sealed class IceAgentTests
+{
+    private static async Task AssertDataFlowsBothWays(IceAgent a, IceAgent b)
+    {
+        byte[] rtp = [0x80, 0x60, 0, 1, 2, 3, 4, 5];
+        byte[] dtls = [22, 0xfe, 0xfd, 9, 9];
+        Task<(byte[] Data, IPEndPoint From)> atB = NextDatagram(b);
+        Assert.That(a.Send(rtp), Is.True);
+        (byte[] data, IPEndPoint from) = await atB.WaitAsync(TestTimeout);
+        Assert.That(data, Is.EqualTo(rtp));
+        Assert.That(from, Is.EqualTo(a.SelectedLocalEndPoint));
+
+        Task<(byte[] Data, IPEndPoint From)> atA = NextDatagram(a);
+        Assert.That(b.Send(dtls), Is.True);
+        (data, from) = await atA.WaitAsync(TestTimeout);
+        Assert.That(data, Is.EqualTo(dtls));
+        Assert.That(from, Is.EqualTo(b.SelectedLocalEndPoint));
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task TwoAgentsConnectAndExchangeData(bool credentialsFirst)
+    {
+        await using var a = new IceAgent(Options(IceRole.Controlling));
+        await using var b = new IceAgent(Options(IceRole.Controlled));
+        Task aConnected = WhenState(a, IceConnectionState.Connected);
+        Task bConnected = WhenState(b, IceConnectionState.Connected);
+        Trickle(a, b);
+        Trickle(b, a);
+        if (credentialsFirst)
+            ExchangeCredentials(a, b);
+        await a.GatherAsync();
+        await b.GatherAsync();
+        if (!credentialsFirst)
+            ExchangeCredentials(a, b);
+        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+
+        Assert.That(a.Role, Is.EqualTo(IceRole.Controlling));
+        Assert.That(b.Role, Is.EqualTo(IceRole.Controlled));
+        Assert.That(a.SelectedRemoteEndPoint, Is.EqualTo(b.SelectedLocalEndPoint));
+        Assert.That(b.SelectedRemoteEndPoint, Is.EqualTo(a.SelectedLocalEndPoint));
+        await AssertDataFlowsBothWays(a, b);
+        Assert.That(a.Statistics.IntegrityFailures + b.Statistics.IntegrityFailures, Is.Zero);
+    }
+
+    [Test]
+    public async Task GatheringAnnouncesLoopbackHostCandidatesAndCompletes()
+    {
+        await using var agent = new IceAgent(Options(IceRole.Controlling));
+        var gathered = new List<IceCandidate>();
+        var states = new List<IceGatheringState>();
+        var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        agent.LocalCandidateGathered += (_, c) => gathered.Add(c);
+        agent.GatheringStateChanged += (_, s) => states.Add(s);
+        agent.GatheringCompleted += (_, _) => completed.TrySetResult();
+        await agent.GatherAsync();
+        await WaitAsync(completed.Task, "gathering complete");
+        Assert.That(states, Is.EqualTo(new[] { IceGatheringState.Gathering, IceGatheringState.Complete }));
+        Assert.That(gathered, Has.Count.EqualTo(1));
+        Assert.That(gathered[0].Type, Is.EqualTo(IceCandidateType.Host));
+        Assert.That(gathered[0].EndPoint!.Address, Is.EqualTo(IPAddress.Loopback));
+        Assert.That(gathered[0].Port, Is.Not.Zero);
+        Assert.That(agent.LocalUfrag, Has.Length.GreaterThanOrEqualTo(4).And.Match("^[A-Za-z0-9+/]+$"));
+        Assert.That(agent.LocalPassword, Has.Length.GreaterThanOrEqualTo(22).And.Match("^[A-Za-z0-9+/]+$"));
+        Assert.ThrowsAsync<InvalidOperationException>(() => agent.GatherAsync());
+    }
+
+    [Test]
+    public async Task RoleConflictIsResolvedWhenBothStartControlling()
+    {
+        await using var a = new IceAgent(Options(IceRole.Controlling));
+        await using var b = new IceAgent(Options(IceRole.Controlling));
+        Task aConnected = WhenState(a, IceConnectionState.Connected);
+        Task bConnected = WhenState(b, IceConnectionState.Connected);
+        Trickle(a, b);
+        Trickle(b, a);
+        ExchangeCredentials(a, b);
+        await Task.WhenAll(a.GatherAsync(), b.GatherAsync());
+        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        Assert.That(new[] { a.Role, b.Role }, Is.EquivalentTo(new[] { IceRole.Controlling, IceRole.Controlled }));
+        Assert.That(a.Statistics.RoleConflicts + b.Statistics.RoleConflicts, Is.GreaterThan(0));
+        await AssertDataFlowsBothWays(a, b);
+    }
+
+    [Test]
+    public async Task PeerReflexiveCandidateIsLearnedFromChecks()
+    {
+        await using var a = new IceAgent(Options(IceRole.Controlling));
+        await using var b = new IceAgent(Options(IceRole.Controlled));
+        Task aConnected = WhenState(a, IceConnectionState.Connected);
+        Task bConnected = WhenState(b, IceConnectionState.Connected);
+        Trickle(b, a); // a learns b's candidates; b never hears of a's
+        ExchangeCredentials(a, b);
+        await b.GatherAsync();
+        await a.GatherAsync();
+        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        Assert.That(b.SelectedRemoteEndPoint, Is.EqualTo(a.SelectedLocalEndPoint));
+        await AssertDataFlowsBothWays(a, b);
+    }
+
+    [Test]
+    public async Task ChecksBeforeRemoteCredentialsAreAnsweredAndRemembered()
+    {
+        await using var a = new IceAgent(Options(IceRole.Controlling));
+        await using var b = new IceAgent(Options(IceRole.Controlled));
+        Task aConnected = WhenState(a, IceConnectionState.Connected);
+        Task bConnected = WhenState(b, IceConnectionState.Connected);
+        Trickle(b, a);
+        a.SetRemoteCredentials(b.LocalUfrag, b.LocalPassword);
+        await b.GatherAsync();
+        await a.GatherAsync();
+        // b answers a's checks without knowing a's password, so a connects first and b only remembers them.
+        await WaitAsync(aConnected, "a connected");
+        Assert.That(b.State, Is.EqualTo(IceConnectionState.New));
+        b.SetRemoteCredentials(a.LocalUfrag, a.LocalPassword);
+        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        await AssertDataFlowsBothWays(a, b);
+    }
+
+    [Test]
+    public async Task WrongPasswordRequestsAreRefusedAndCountedWhileTheCallConnects()
+    {
+        await using var a = new IceAgent(Options(IceRole.Controlling));
+        await using var b = new IceAgent(Options(IceRole.Controlled));
+        Task aConnected = WhenState(a, IceConnectionState.Connected);
+        Task bConnected = WhenState(b, IceConnectionState.Connected);
+        await b.GatherAsync();
+        IPEndPoint target = b.LocalCandidates[0].EndPoint!;
+
+        using var intruder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        intruder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        byte[] buffer = new byte[256];
+        var writer = new StunMessageWriter(buffer, StunMessageClass.Request, StunMethod.Binding, StunTransactionId.NewRandom());
+        writer.AddUsername(b.LocalUfrag + ":evil");
+        writer.AddPriority(1);
+        writer.AddIceControlling(1);
+        writer.AddMessageIntegrity("not the password"u8);
+        writer.AddFingerprint();
+        await intruder.SendToAsync(writer.Written.ToArray(), SocketFlags.None, target);
+        byte[] answer = new byte[1500];
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        SocketReceiveFromResult result = await intruder.ReceiveFromAsync(answer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
+        Assert.That(StunMessage.TryParse(answer.AsSpan(0, result.ReceivedBytes), out StunMessage response), Is.True);
+        Assert.That(response.TryGetErrorCode(out int code, out _) ? code : 0, Is.EqualTo(401));
+        Assert.That(b.Statistics.IntegrityFailures, Is.EqualTo(1));
+
+        Trickle(a, b);
+        foreach (IceCandidate candidate in b.LocalCandidates)
+            a.AddRemoteCandidate(candidate);
+        ExchangeCredentials(a, b);
+        await a.GatherAsync();
+        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        Assert.That(b.Statistics.IntegrityFailures, Is.EqualTo(1));
+        Assert.That(b.SelectedRemoteEndPoint, Is.Not.EqualTo(intruder.LocalEndPoint), "the intruder never became a candidate");
+    }
+
+    [Test]
+    public async Task ConsentLossGoesDisconnectedThenFailed()
+    {
+        IceAgentOptions Fast(IceRole role) => new()
+        {
+            Role = role,
+            LoopbackOnly = true,
+            EnableIPv6 = false,
+            CheckInterval = TimeSpan.FromMilliseconds(10),
+            CheckRetransmission = new() { InitialTimeout = TimeSpan.FromMilliseconds(50), MaxTransmissions = 3, LastWaitMultiplier = 2 },
+            NominationDelay = TimeSpan.FromMilliseconds(50),
+            ConsentInterval = TimeSpan.FromMilliseconds(100),
+            DisconnectedTimeout = TimeSpan.FromMilliseconds(300),
+            ConsentTimeout = TimeSpan.FromMilliseconds(1200),
+        };
+        await using var a = new IceAgent(Fast(IceRole.Controlling));
+        var b = new IceAgent(Fast(IceRole.Controlled));
+        Task aConnected = WhenState(a, IceConnectionState.Connected);
+        Task bConnected = WhenState(b, IceConnectionState.Connected);
+        Trickle(a, b);
+        Trickle(b, a);
+        ExchangeCredentials(a, b);
+        await a.GatherAsync();
+        await b.GatherAsync();
+        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+
+        // Consent keeps the call up across several intervals while the peer answers.
+        var states = new List<IceConnectionState>();
+        a.StateChanged += (_, s) => { lock (states) states.Add(s); };
+        long sentBefore = a.Statistics.PacketsSent;
+        await Task.Delay(500);
+        Assert.That(a.State, Is.EqualTo(IceConnectionState.Connected));
+        Assert.That(a.Statistics.PacketsSent, Is.GreaterThan(sentBefore), "consent checks are being sent");
+
+        Task disconnected = WhenState(a, IceConnectionState.Disconnected);
+        Task failed = WhenState(a, IceConnectionState.Failed);
+        await b.DisposeAsync();
+        Assert.That(b.State, Is.EqualTo(IceConnectionState.Closed));
+        await WaitAsync(disconnected, "Disconnected");
+        await WaitAsync(failed, "Failed");
+        lock (states)
+            Assert.That(states, Is.EqualTo(new[] { IceConnectionState.Disconnected, IceConnectionState.Failed }));
+        Assert.That(a.Send([0x80, 0]), Is.False, "no pair after consent expired");
+    }
+
+    [Test]
+    public async Task ServerReflexiveCandidateIsGatheredFromStunServer()
+    {
+        await using var server = StunServer.Start(new IPEndPoint(IPAddress.Loopback, 0));
+        var options = new IceAgentOptions
+        {
+            LoopbackOnly = true,
+            EnableIPv6 = false,
+            StunServers = [server.LocalEndPoint.ToString()],
+        };
+        await using var agent = new IceAgent(options);
+        await agent.GatherAsync();
+        IReadOnlyList<IceCandidate> candidates = agent.LocalCandidates;
+        IceCandidate host = candidates.Single(c => c.Type == IceCandidateType.Host);
+        IceCandidate srflx = candidates.Single(c => c.Type == IceCandidateType.ServerReflexive);
+        Assert.That(srflx.EndPoint, Is.EqualTo(host.EndPoint), "on loopback the reflexive address is the host address");
+        Assert.That((srflx.RelatedAddress, srflx.RelatedPort), Is.EqualTo((host.Address, (int?)host.Port)));
+        Assert.That(srflx.Priority, Is.LessThan(host.Priority));
+        Assert.That(server.Answered, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task UnreachableStunServerBoundsGathering()
+    {
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var options = new IceAgentOptions
+        {
+            LoopbackOnly = true,
+            EnableIPv6 = false,
+            StunServers = [silent.LocalEndPoint!.ToString()!],
+            ServerReflexiveRetransmission = new() { InitialTimeout = TimeSpan.FromMilliseconds(30), MaxTransmissions = 2, LastWaitMultiplier = 2 },
+        };
+        await using var agent = new IceAgent(options);
+        await agent.GatherAsync().WaitAsync(TestTimeout);
+        Assert.That(agent.GatheringState, Is.EqualTo(IceGatheringState.Complete));
+        Assert.That(agent.LocalCandidates.Select(c => c.Type), Is.EqualTo(new[] { IceCandidateType.Host }));
+    }
+
+    [Test]
+    public async Task FloodOfRandomDatagramsDoesNotStopTheAgent()
+    {
+        await using var a = new IceAgent(Options(IceRole.Controlling));
+        await using var b = new IceAgent(Options(IceRole.Controlled));
+        await b.GatherAsync();
+        IPEndPoint target = b.LocalCandidates[0].EndPoint!;
+        using var flooder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        flooder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var random = new Random(8445);
+        for (int i = 0; i < 3000; i++)
+        {
+            byte[] junk = new byte[random.Next(0, 200)];
+            random.NextBytes(junk);
+            if (i % 3 == 0 && junk.Length >= 20)
+            {
+                // Make a third of them pass the STUN demultiplexing test so the parser is exercised.
+                junk[0] &= 0x03;
+                junk[4] = 0x21; junk[5] = 0x12; junk[6] = 0xa4; junk[7] = 0x42;
+            }
+            flooder.SendTo(junk, target);
+        }
+
+        Task aConnected = WhenState(a, IceConnectionState.Connected);
+        Task bConnected = WhenState(b, IceConnectionState.Connected);
+        Trickle(a, b);
+        foreach (IceCandidate candidate in b.LocalCandidates)
+            a.AddRemoteCandidate(candidate);
+        ExchangeCredentials(a, b);
+        await a.GatherAsync();
+        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        await AssertDataFlowsBothWays(a, b);
+        IceAgentStatistics stats = b.Statistics;
+        Assert.That(stats.StunParseFailures + stats.UnknownPacketsDropped + stats.UnknownSourceDropped, Is.GreaterThan(1000));
+        Assert.That(stats.ReceiveErrors, Is.Zero);
+    }
+
+    [Test]
+    public async Task CloseReleasesSocketsAndTheirPortsCanBeReused()
+    {
+        var agent = new IceAgent(Options(IceRole.Controlling));
+        Task closed = WhenState(agent, IceConnectionState.Closed);
+        await agent.GatherAsync();
+        IPEndPoint bound = agent.LocalCandidates[0].EndPoint!;
+        await agent.DisposeAsync();
+        await agent.DisposeAsync();
+        await WaitAsync(closed, "Closed");
+        using var rebind = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        rebind.Bind(bound);
+        Assert.That(rebind.LocalEndPoint, Is.EqualTo(bound));
+        Assert.That(agent.Send([0x80]), Is.False);
+    }
+
+    [Test]
+    public void PairPriorityFollowsRfc8445()
+    {
+        Assert.That(IceCandidatePair.ComputePriority(10, 20), Is.EqualTo((10ul << 32) + 40));
+        Assert.That(IceCandidatePair.ComputePriority(20, 10), Is.EqualTo((10ul << 32) + 41));
+        Assert.That(IceCandidate.ComputePriority(IceCandidateType.Host, 65535, 1), Is.EqualTo(2130706431u));
+    }
+
+    [Test]
+    public void ClassifierFollowsRfc7983()
+    {
+        Assert.That(PacketClassifier.Classify([]), Is.EqualTo(PacketKind.Unknown));
+        Assert.That(Enumerable.Range(0, 256).Select(b => PacketClassifier.Classify([(byte)b])).ToArray(), Is.EqualTo(
+            Enumerable.Range(0, 256).Select(b => b switch
+            {
+                < 4 => PacketKind.Stun,
+                >= 20 and < 64 => PacketKind.Dtls,
+                >= 128 and < 192 => PacketKind.Rtp,
+                _ => PacketKind.Unknown,
+            }).ToArray()));
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using Beryl.Media.Ice;
+
+namespace Beryl.Media.Tests.Ice;
+
+/// <summary>Two loopback agents wired to each other by a test, with awaitable state changes.</summary>
+internal static class IceTestSupport
+{
+    public static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(10);
+
+    public static IceAgentOptions Options(IceRole role) => new()
+    {
+        Role = role,
+        LoopbackOnly = true,
+        EnableIPv6 = false,
+        CheckInterval = TimeSpan.FromMilliseconds(10),
+        CheckRetransmission = new() { InitialTimeout = TimeSpan.FromMilliseconds(50), MaxTransmissions = 5, LastWaitMultiplier = 2 },
+        NominationDelay = TimeSpan.FromMilliseconds(50),
+    };
+
+    /// <summary>Completes when the agent reaches <paramref name="state"/> (or already is in it).</summary>
+    public static Task WhenState(IceAgent agent, IceConnectionState state)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        agent.StateChanged += (_, s) =>
+        {
+            if (s == state)
+                reached.TrySetResult();
+        };
+        if (agent.State == state)
+            reached.TrySetResult();
+        return reached.Task;
+    }
+
+    /// <summary>Forwards every candidate <paramref name="from"/> gathers to <paramref name="to"/>.</summary>
+    public static void Trickle(IceAgent from, IceAgent to) => from.LocalCandidateGathered += (_, c) => to.AddRemoteCandidate(c);
+
+    public static void ExchangeCredentials(IceAgent a, IceAgent b)
+    {
+        a.SetRemoteCredentials(b.LocalUfrag, b.LocalPassword);
+        b.SetRemoteCredentials(a.LocalUfrag, a.LocalPassword);
+    }
+
+    public static async Task WaitAsync(Task task, string what)
+    {
+        try
+        {
+            await task.WaitAsync(TestTimeout);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"timed out waiting for {what}");
+        }
+    }
+
+    /// <summary>Waits for one datagram on <paramref name="agent"/>.</summary>
+    public static Task<(byte[] Data, IPEndPoint From)> NextDatagram(IceAgent agent)
+    {
+        var received = new TaskCompletionSource<(byte[], IPEndPoint)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        IceDatagramHandler? handler = null;
+        handler = (data, from) =>
+        {
+            received.TrySetResult((data.ToArray(), from));
+            agent.DatagramReceived -= handler;
+        };
+        agent.DatagramReceived += handler;
+        return received.Task;
+    }
+}
