@@ -1,0 +1,170 @@
+using Beryl.Media.Srtp;
+using static Beryl.Media.Tests.Srtp.SrtpTestSupport;
+
+namespace Beryl.Media.Tests.Srtp;
+
+/// <summary>Seeded random mutation of real protected packets, and the allocation-free hot path.</summary>
+public class SrtpRobustnessTests
+{
+    private const int MutationCases = 6000;
+
+    [Test]
+    public void MutatedPacketsNeverThrowAndAreAcceptedOnlyWhenUnmodified()
+    {
+        var random = new Random(20260101);
+        var contexts = Profiles.Select(p => Pair(p)).ToArray();
+        var originals = new List<(int Context, bool Rtcp, byte[] Plain, byte[] Protected)>();
+        for (int c = 0; c < contexts.Length; c++)
+        {
+            for (ushort s = 0; s < 4; s++)
+            {
+                byte[] rtp = Rtp(0xA0 + (uint)s, (ushort)(65534 + s), payloadLength: 8 * s, csrcCount: s, extensionWords: s - 1);
+                originals.Add((c, false, rtp, Protect(contexts[c].Sender, rtp)));
+            }
+
+            byte[] rtcp = Rtcp(0xB0);
+            originals.Add((c, true, rtcp, Protect(contexts[c].Sender, rtcp, rtcp: true)));
+        }
+
+        int accepted = 0, unmodified = 0;
+        var statuses = new Dictionary<SrtpStatus, int>();
+        for (int i = 0; i < MutationCases; i++)
+        {
+            var original = originals[random.Next(originals.Count)];
+            byte[] mutated = Mutate(original.Protected, random);
+            bool same = mutated.AsSpan().SequenceEqual(original.Protected);
+            unmodified += same ? 1 : 0;
+            var receiver = contexts[original.Context].Receiver;
+
+            SrtpStatus status = SrtpStatus.Malformed;
+            byte[] plain = [];
+            Assert.That(() => (status, plain) = Unprotect(receiver, mutated, original.Rtcp), Throws.Nothing, $"case {i}");
+            statuses[status] = statuses.GetValueOrDefault(status) + 1;
+            if (status != SrtpStatus.Ok)
+                continue;
+            accepted++;
+            Assert.That(same, Is.True, $"case {i}: a modified packet was accepted");
+            Assert.That(plain, Is.EqualTo(original.Plain), $"case {i}");
+        }
+
+        foreach (var (sender, receiver) in contexts)
+        {
+            sender.Dispose();
+            receiver.Dispose();
+        }
+
+        TestContext.Out.WriteLine($"{accepted} accepted, {unmodified} unmodified: " + string.Join(", ", statuses.Select(kv => $"{kv.Key} {kv.Value}")));
+        Assert.That(accepted, Is.InRange(1, originals.Count), "each original is accepted at most once, later copies are replays");
+        Assert.That(statuses.GetValueOrDefault(SrtpStatus.AuthenticationFailed), Is.GreaterThan(MutationCases / 4));
+        Assert.That(statuses.GetValueOrDefault(SrtpStatus.Malformed), Is.GreaterThan(MutationCases / 20));
+    }
+
+    [Test]
+    public void MutatedPlainPacketsProtectConsistentlyOrAreRefused()
+    {
+        var random = new Random(7);
+        foreach (var profile in Profiles)
+        {
+            var (sender, receiver) = Pair(profile);
+            using (sender)
+            using (receiver)
+            {
+                for (int i = 0; i < 1000; i++)
+                {
+                    byte[] plain = Mutate(Rtp(0xC0, (ushort)i, payloadLength: 24, csrcCount: 1, extensionWords: 1), random);
+                    var buffer = new byte[plain.Length + SrtpContext.MaxOverhead];
+                    plain.CopyTo(buffer, 0);
+                    SrtpStatus status = SrtpStatus.Malformed;
+                    int length = 0;
+                    Assert.That(() => status = sender.ProtectRtp(buffer, plain.Length, out length), Throws.Nothing);
+                    if (status != SrtpStatus.Ok)
+                        continue;
+
+                    // Whatever header the protect path accepted, the receive path parses the same way.
+                    var (back, unprotected) = Unprotect(receiver, buffer[..length]);
+                    Assert.That(back, Is.EqualTo(SrtpStatus.Ok).Or.EqualTo(SrtpStatus.Replayed).Or.EqualTo(SrtpStatus.TooOld), $"{profile} case {i}");
+                    if (back == SrtpStatus.Ok)
+                        Assert.That(unprotected, Is.EqualTo(plain), $"{profile} case {i}");
+                }
+            }
+        }
+    }
+
+    [TestCaseSource(typeof(SrtpTestSupport), nameof(Profiles))]
+    public void RoundTripsDoNotAllocateAfterWarmUp(SrtpProtectionProfile profile)
+    {
+        var (sender, receiver) = Pair(profile);
+        using var s = sender;
+        using var r = receiver;
+        byte[] rtp = Rtp(0xD0, 0, payloadLength: 160);
+        byte[] rtcp = Rtcp(0xD0);
+        var buffer = new byte[rtp.Length + SrtpContext.MaxOverhead];
+
+        void RoundTrip(ushort sequence)
+        {
+            rtp.CopyTo(buffer, 0);
+            buffer[2] = (byte)(sequence >> 8);
+            buffer[3] = (byte)sequence;
+            sender.ProtectRtp(buffer, rtp.Length, out int length);
+            if (receiver.UnprotectRtp(buffer, length, out _) != SrtpStatus.Ok)
+                throw new AssertionException($"RTP {sequence} did not round-trip");
+            rtcp.CopyTo(buffer, 0);
+            sender.ProtectRtcp(buffer, rtcp.Length, out length);
+            if (receiver.UnprotectRtcp(buffer, length, out _) != SrtpStatus.Ok)
+                throw new AssertionException($"RTCP {sequence} did not round-trip");
+        }
+
+        ushort seq = 0;
+        for (int i = 0; i < 100; i++)
+            RoundTrip(seq++);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+            RoundTrip(seq++);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(allocated, Is.Zero);
+        Assert.That(receiver.Counters.Unprotected, Is.EqualTo(2 * 1100));
+    }
+
+    /// <summary>One to three random edits: bit flips, byte overwrites, truncation, extension, RTP header field lies.</summary>
+    private static byte[] Mutate(byte[] packet, Random random)
+    {
+        var bytes = new List<byte>(packet);
+        int edits = 1 + random.Next(3);
+        for (int e = 0; e < edits; e++)
+        {
+            switch (random.Next(7))
+            {
+                case 0 when bytes.Count > 0:
+                    bytes[random.Next(bytes.Count)] ^= (byte)(1 << random.Next(8));
+                    break;
+                case 1 when bytes.Count > 0:
+                    bytes[random.Next(bytes.Count)] = (byte)random.Next(256);
+                    break;
+                case 2:
+                    int keep = random.Next(bytes.Count + 1);
+                    bytes.RemoveRange(keep, bytes.Count - keep);
+                    break;
+                case 3:
+                    for (int n = random.Next(1, 40); n > 0; n--)
+                        bytes.Add((byte)random.Next(256));
+                    break;
+                case 4 when bytes.Count > 0:
+                    // Header byte 0: version, padding, extension and CSRC count.
+                    bytes[0] = (byte)((bytes[0] & 0xC0) | random.Next(64));
+                    break;
+                case 5 when bytes.Count > 15:
+                    // Extension length (if the packet has an extension right after the fixed header).
+                    bytes[14] = (byte)random.Next(256);
+                    bytes[15] = (byte)random.Next(256);
+                    break;
+                default:
+                    if (bytes.Count > 1)
+                        bytes.RemoveRange(random.Next(1, bytes.Count), 1);
+                    break;
+            }
+        }
+
+        return [.. bytes];
+    }
+}
