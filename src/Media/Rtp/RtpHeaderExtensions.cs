@@ -121,7 +121,7 @@ public ref struct RtpHeaderExtensionWriter
 
     /// <summary>Appends element <paramref name="id"/> with <paramref name="value"/>.</summary>
     /// <exception cref="ArgumentException">The id or length does not fit the form, or the buffer is full.</exception>
-    public void Add(int id, ReadOnlySpan<byte> value)
+    public void Add(int id, scoped ReadOnlySpan<byte> value)
     {
         bool twoByte = RtpHeaderExtensions.IsTwoByte(Profile);
         int maxId = twoByte ? 255 : 14;
