@@ -1,0 +1,334 @@
+using System.Globalization;
+using System.Text;
+
+namespace Beryl.Media.Sdp;
+
+/// <summary>
+/// A session description (RFC 8866): the session-level lines and the media sections. Parses what browsers
+/// send (CRLF or LF line ends), keeps unknown attributes in order, and serialises back to CRLF text.
+/// </summary>
+public sealed class SdpSessionDescription : SdpAttributeContainer
+{
+    /// <summary>Longest SDP accepted, in characters.</summary>
+    public const int MaxLength = 64 * 1024;
+
+    /// <summary>Most lines accepted.</summary>
+    public const int MaxLines = 10_000;
+
+    /// <summary>Most media sections accepted.</summary>
+    public const int MaxMediaDescriptions = 64;
+
+    /// <summary>Creates a description with a <c>-</c> origin and session name, ready to fill in.</summary>
+    public SdpSessionDescription(SdpOrigin origin, string sessionName = "-")
+    {
+        Origin = origin;
+        SessionName = sessionName;
+    }
+
+    /// <summary><c>v=</c>: always 0.</summary>
+    public int Version => 0;
+
+    /// <summary><c>o=</c>.</summary>
+    public SdpOrigin Origin { get; set; }
+
+    /// <summary><c>s=</c> (browsers send <c>-</c>).</summary>
+    public string SessionName { get; set; }
+
+    /// <summary>The session-level <c>c=</c> line, null when every media section has its own.</summary>
+    public SdpConnection? Connection { get; set; }
+
+    /// <summary><c>t=</c> (one line; repeated times are not supported).</summary>
+    public SdpTiming Timing { get; set; }
+
+    /// <summary><c>i= u= e= p= b= r= z= k=</c> lines, kept as they are.</summary>
+    public IList<SdpLine> OtherLines { get; } = new List<SdpLine>();
+
+    /// <summary>The media sections, in order.</summary>
+    public IList<SdpMediaDescription> MediaDescriptions { get; } = new List<SdpMediaDescription>();
+
+    /// <summary>The mids of <c>a=group:&lt;semantics&gt;</c> (e.g. <c>BUNDLE</c>), null when there is no such group.</summary>
+    public IReadOnlyList<string>? GetGroup(string semantics)
+    {
+        foreach (string value in GetAttributes("group"))
+        {
+            string[] parts = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length > 0 && parts[0] == semantics)
+                return parts[1..];
+        }
+
+        return null;
+    }
+
+    /// <summary>Parses SDP text; never throws.</summary>
+    /// <param name="text">The SDP, CRLF or LF line ends.</param>
+    /// <param name="sdp">The description, or null on failure.</param>
+    /// <param name="error">On failure, the line number and what is wrong.</param>
+    public static bool TryParse(string? text, out SdpSessionDescription? sdp, out string? error) =>
+        SdpParser.TryParse(text, out sdp, out error);
+
+    /// <summary>The description as SDP text with CRLF line ends.</summary>
+    public override string ToString()
+    {
+        var sdp = new StringBuilder(1024);
+        sdp.Append("v=0\r\n");
+        sdp.Append("o=").Append(Origin).Append("\r\n");
+        sdp.Append("s=").Append(SessionName).Append("\r\n");
+        AppendLines(sdp, OtherLines, "iuep");
+        if (Connection is not null)
+            sdp.Append("c=").Append(Connection).Append("\r\n");
+        AppendLines(sdp, OtherLines, "b");
+        sdp.Append("t=").Append(Timing.ToString()).Append("\r\n");
+        AppendLines(sdp, OtherLines, "rzk");
+        foreach (var attribute in Attributes)
+            sdp.Append("a=").Append(attribute).Append("\r\n");
+        foreach (var media in MediaDescriptions)
+            media.AppendTo(sdp);
+        return sdp.ToString();
+    }
+
+    /// <summary>Appends the lines whose types are in <paramref name="types"/>, in the grammar's order of those types.</summary>
+    internal static void AppendLines(StringBuilder sdp, IEnumerable<SdpLine> lines, string types)
+    {
+        foreach (char type in types)
+        {
+            foreach (var line in lines.Where(l => l.Type == type))
+                sdp.Append(type).Append('=').Append(line.Value).Append("\r\n");
+        }
+    }
+}
+
+/// <summary>The line-by-line parser behind <see cref="SdpSessionDescription.TryParse"/>.</summary>
+internal static class SdpParser
+{
+    // RFC 8866 section 9 order of the lines within the session part and within a media section.
+    private const string SessionOrder = "vosiuepcbtrzka";
+    private const string MediaOrder = "icbka";
+
+    private static readonly HashSet<string> MediaOnlyAttributes =
+    [
+        "rtpmap", "fmtp", "rtcp-fb", "mid", "ssrc", "ssrc-group", "msid", "rtcp", "rtcp-mux", "rtcp-rsize",
+        "ptime", "maxptime", "candidate", "sctp-port", "max-message-size", "simulcast", "rid",
+    ];
+
+    public static bool TryParse(string? text, out SdpSessionDescription? sdp, out string? error)
+    {
+        sdp = null;
+        error = Parse(text, out var parsed);
+        if (error is not null)
+            return false;
+        sdp = parsed;
+        return true;
+    }
+
+    private static string? Parse(string? text, out SdpSessionDescription? sdp)
+    {
+        sdp = null;
+        if (string.IsNullOrEmpty(text))
+            return "the SDP is empty";
+        if (text.Length > SdpSessionDescription.MaxLength)
+            return $"the SDP is {text.Length} characters long, more than {SdpSessionDescription.MaxLength}";
+
+        var lines = text.Split('\n');
+        int lineCount = lines.Length - (lines[^1].Length == 0 ? 1 : 0); // a final line end is not an empty line
+        if (lineCount > SdpSessionDescription.MaxLines)
+            return $"the SDP has {lineCount} lines, more than {SdpSessionDescription.MaxLines}";
+
+        SdpOrigin? origin = null;
+        string? sessionName = null;
+        SdpTiming? timing = null;
+        SdpConnection? sessionConnection = null;
+        var sessionAttributes = new List<SdpAttribute>();
+        var sessionLines = new List<SdpLine>();
+        var media = new List<SdpMediaDescription>();
+        int lastRank = -1;
+        for (int index = 0; index < lineCount; index++)
+        {
+            string line = lines[index].EndsWith('\r') ? lines[index][..^1] : lines[index];
+            string? problem = ParseLine(line, index, ref lastRank, media, ref origin, ref sessionName, ref timing, ref sessionConnection, sessionAttributes, sessionLines);
+            if (problem is not null)
+                return $"line {index + 1}: {problem}";
+        }
+
+        if (origin is null || sessionName is null)
+            return "the SDP ends before its o= and s= lines";
+        if (timing is null)
+            return "the SDP has no t= line";
+
+        sdp = new SdpSessionDescription(origin, sessionName) { Connection = sessionConnection, Timing = timing.Value };
+        foreach (var attribute in sessionAttributes)
+            sdp.Attributes.Add(attribute);
+        foreach (var other in sessionLines)
+            sdp.OtherLines.Add(other);
+        foreach (var section in media)
+            sdp.MediaDescriptions.Add(section);
+        return null;
+    }
+
+    private static string? ParseLine(
+        string line, int index, ref int lastRank, List<SdpMediaDescription> media,
+        ref SdpOrigin? origin, ref string? sessionName, ref SdpTiming? timing, ref SdpConnection? sessionConnection,
+        List<SdpAttribute> sessionAttributes, List<SdpLine> sessionLines)
+    {
+        if (line.Length == 0)
+            return "empty line";
+        if (line.Length < 2 || line[1] != '=' || line[0] is < 'a' or > 'z')
+            return $"expected '<letter>=<value>', got '{Excerpt(line)}'";
+        foreach (char c in line)
+        {
+            if ((c < ' ' && c != '\t') || c == (char)0x7F)
+                return $"control character 0x{(int)c:X2} in '{Excerpt(line)}'";
+        }
+
+        char type = line[0];
+        string value = line[2..];
+        if (index < 3)
+        {
+            // v=, o= and s= open every description, in that order.
+            char expected = "vos"[index];
+            if (type != expected)
+                return $"expected the {expected}= line, got '{Excerpt(line)}'";
+        }
+
+        if (type == 'm')
+        {
+            if (timing is null)
+                return "m= line before the t= line";
+            if (media.Count == SdpSessionDescription.MaxMediaDescriptions)
+                return $"more than {SdpSessionDescription.MaxMediaDescriptions} m= lines";
+            var section = ParseMediaLine(value, out string? problem);
+            if (section is null)
+                return problem;
+            media.Add(section);
+            lastRank = -1;
+            return null;
+        }
+
+        var current = media.Count > 0 ? media[^1] : null;
+        string order = current is null ? SessionOrder : MediaOrder;
+        int rank = order.IndexOf(type);
+        if (rank < 0)
+            return $"{type}= line not allowed {(current is null ? "at session level" : "in a media section")}";
+        if (rank < lastRank || (rank == lastRank && type is 'v' or 'o' or 's' or 'c' or 't' or 'i' or 'u' or 'k'))
+            return $"{type}= line out of order or repeated";
+        lastRank = rank;
+
+        switch (type)
+        {
+            case 'v':
+                return value == "0" ? null : $"unsupported SDP version '{Excerpt(value)}'";
+            case 'o':
+                origin = ParseOrigin(value);
+                return origin is null ? "o= needs '<username> <session id> <version> IN IP4|IP6 <address>' with numeric id and version" : null;
+            case 's':
+                sessionName = value;
+                return null;
+            case 't':
+                string[] times = value.Split(' ');
+                if (times.Length != 2 || !ulong.TryParse(times[0], NumberStyles.None, CultureInfo.InvariantCulture, out ulong start)
+                    || !ulong.TryParse(times[1], NumberStyles.None, CultureInfo.InvariantCulture, out ulong stop))
+                    return "t= needs '<start> <stop>' in NTP seconds";
+                timing = new SdpTiming(start, stop);
+                return null;
+            case 'c':
+                var connection = ParseConnection(value);
+                if (connection is null)
+                    return "c= needs '<network type> <address type> <address>'";
+                if (current is null)
+                    sessionConnection = connection;
+                else
+                    current.Connection = connection;
+                return null;
+            case 'a':
+                var attribute = ParseAttribute(value, current is null, out string? problem);
+                if (attribute is null)
+                    return problem;
+                (current?.Attributes ?? sessionAttributes).Add(attribute);
+                return null;
+            default:
+                (current?.OtherLines ?? sessionLines).Add(new SdpLine(type, value));
+                return null;
+        }
+    }
+
+    private static SdpMediaDescription? ParseMediaLine(string value, out string? problem)
+    {
+        problem = null;
+        string[] parts = value.Split(' ');
+        if (parts.Length < 4 || parts.Any(p => p.Length == 0))
+        {
+            problem = "m= needs '<media> <port> <protocol> <format> ...' separated by single spaces";
+            return null;
+        }
+
+        if (!SdpText.IsToken(parts[0]))
+        {
+            problem = $"m= media '{Excerpt(parts[0])}' is not a token";
+            return null;
+        }
+
+        string[] port = parts[1].Split('/');
+        int count = 0;
+        if (port.Length > 2 || !SdpText.TryParseInt(port[0], 0, 65535, out int number) || (port.Length == 2 && !SdpText.TryParseInt(port[1], 1, 65535, out count)))
+        {
+            problem = $"m= port '{Excerpt(parts[1])}' is not a number 0..65535 (optionally /<count>)";
+            return null;
+        }
+
+        if (!parts[2].Split('/').All(SdpText.IsToken) || parts.Skip(3).Any(f => !SdpText.IsToken(f)))
+        {
+            problem = "m= protocol or format is not a token";
+            return null;
+        }
+
+        return new SdpMediaDescription(parts[0], number, parts[2], parts[3..]) { PortCount = port.Length == 2 ? count : null };
+    }
+
+    private static SdpOrigin? ParseOrigin(string value)
+    {
+        string[] parts = value.Split(' ');
+        return parts.Length == 6 && parts.All(p => p.Length > 0) && SdpText.IsDigits(parts[1]) && SdpText.IsDigits(parts[2])
+            ? new SdpOrigin(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5])
+            : null;
+    }
+
+    private static SdpConnection? ParseConnection(string value)
+    {
+        string[] parts = value.Split(' ');
+        return parts.Length == 3 && parts.All(SdpText.IsToken) ? new SdpConnection(parts[0], parts[1], parts[2]) : null;
+    }
+
+    private static SdpAttribute? ParseAttribute(string text, bool sessionLevel, out string? problem)
+    {
+        int colon = text.IndexOf(':');
+        string name = colon < 0 ? text : text[..colon];
+        string? value = colon < 0 ? null : text[(colon + 1)..];
+        problem = null;
+        if (!SdpText.IsToken(name))
+            problem = $"attribute name '{Excerpt(name)}' is not a token";
+        else if (sessionLevel && MediaOnlyAttributes.Contains(name))
+            problem = $"a={name} belongs in a media section, not before the first m= line";
+        else
+            problem = CheckKnownAttribute(name, value);
+        return problem is null ? new SdpAttribute(name, value) : null;
+    }
+
+    /// <summary>The attributes this layer reads are checked on the way in, so their accessors never see garbage.</summary>
+    private static string? CheckKnownAttribute(string name, string? value)
+    {
+        bool valid = name switch
+        {
+            "rtpmap" => value is not null && SdpRtpMap.TryParse(value, out _),
+            "ssrc" => value is not null && SdpSsrc.TryParse(value, out _),
+            "extmap" => value is not null && SdpExtmap.TryParse(value, out _),
+            "setup" => SdpText.TryParseSetup(value, out _),
+            "fmtp" => value is not null && value.IndexOf(' ') > 0,
+            "fingerprint" => value is not null && value.Split(' ') is [{ Length: > 0 }, { Length: > 0 }],
+            "mid" or "ice-ufrag" or "ice-pwd" => value is { Length: > 0 } && !value.Contains(' '),
+            "candidate" or "group" or "ice-options" or "msid" => value is { Length: > 0 },
+            _ => true,
+        };
+        return valid ? null : $"a={name} has an invalid value '{Excerpt(value ?? "")}'";
+    }
+
+    private static string Excerpt(string text) => text.Length <= 40 ? text : text[..40] + "...";
+}
