@@ -23,7 +23,6 @@ public sealed partial class IceAgent : IAsyncDisposable
     private const int MaxRemoteCandidates = 64;
     private const int MaxPendingRequests = 32;
     private const int ReceiveBufferLength = 2048;
-    private const string IceChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     private readonly object _sync = new();
     private readonly object _eventSync = new();
@@ -61,15 +60,13 @@ public sealed partial class IceAgent : IAsyncDisposable
     {
         _options = options ?? new IceAgentOptions();
         _role = _options.Role;
-        LocalUfrag = _options.LocalUfrag ?? RandomIceString(8);
-        LocalPassword = _options.LocalPassword ?? RandomIceString(24);
+        LocalUfrag = _options.LocalUfrag ?? IceCredentials.NewUsernameFragment();
+        LocalPassword = _options.LocalPassword ?? IceCredentials.NewPassword();
         _localKey = Encoding.UTF8.GetBytes(LocalPassword);
         Span<byte> tieBreaker = stackalloc byte[8];
         RandomNumberGenerator.Fill(tieBreaker);
         _tieBreaker = BitConverter.ToUInt64(tieBreaker);
     }
-
-    private static string RandomIceString(int length) => new(RandomNumberGenerator.GetItems<char>(IceChars, length));
 
     /// <summary>The local username fragment (ice-ufrag).</summary>
     public string LocalUfrag { get; }
