@@ -117,8 +117,7 @@ public sealed class SrtpContext : IDisposable
         if (contentLength < RtpFixedHeaderLength
             || !TryReadRtpHeader(buffer[..contentLength], out int headerLength, out uint ssrc, out ushort sequence))
             return Count(SrtpStatus.Malformed);
-        int slot = _streams.IndexOf(ssrc);
-        if (slot < 0 && _streams.IsFull)
+        if (!TryFindReceiveStream(ssrc, out int slot))
             return Count(SrtpStatus.StreamLimitReached);
 
         // A stream not seen yet starts at ROC 0 (RFC 3711 section 3.3.1); its slot is taken only once a
@@ -132,7 +131,7 @@ public sealed class SrtpContext : IDisposable
         if (!_cipher.UnprotectRtp(buffer[..contentLength], headerLength, ssrc, index, buffer.Slice(contentLength, _cipher.RtpTagLength)))
             return Count(SrtpStatus.AuthenticationFailed);
 
-        ref SrtpStream stored = ref _streams[slot >= 0 ? slot : _streams.Add(ssrc)];
+        ref SrtpStream stored = ref AuthenticatedStream(slot, ssrc);
         AdvanceRtp(ref stored, index);
         stored.RtpReplay.Accept(index);
         plainLength = contentLength;
@@ -177,8 +176,7 @@ public sealed class SrtpContext : IDisposable
         int contentLength = length - _cipher.RtcpTrailerLength;
         if (contentLength < SrtpCipher.RtcpClearHeaderLength || !TryReadRtcpHeader(buffer[..contentLength], out uint ssrc))
             return Count(SrtpStatus.Malformed);
-        int slot = _streams.IndexOf(ssrc);
-        if (slot < 0 && _streams.IsFull)
+        if (!TryFindReceiveStream(ssrc, out int slot))
             return Count(SrtpStatus.StreamLimitReached);
 
         uint flagAndIndex = _cipher.ReadRtcpFlagAndIndex(buffer[..length]);
@@ -189,7 +187,7 @@ public sealed class SrtpContext : IDisposable
         if (!_cipher.UnprotectRtcp(buffer, length, ssrc, flagAndIndex))
             return Count(SrtpStatus.AuthenticationFailed);
 
-        _streams[slot >= 0 ? slot : _streams.Add(ssrc)].RtcpReplay.Accept(index);
+        AuthenticatedStream(slot, ssrc).RtcpReplay.Accept(index);
         plainLength = contentLength;
         _unprotected++;
         return SrtpStatus.Ok;
@@ -275,6 +273,16 @@ public sealed class SrtpContext : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, buffer.Length);
     }
+
+    /// <summary>The slot of a known stream, or -1 for a new one; false when a new one would exceed the limit.</summary>
+    private bool TryFindReceiveStream(uint ssrc, out int slot)
+    {
+        slot = _streams.IndexOf(ssrc);
+        return slot >= 0 || !_streams.IsFull;
+    }
+
+    /// <summary>The state of a stream whose packet just authenticated, taking its slot if it is new.</summary>
+    private ref SrtpStream AuthenticatedStream(int slot, uint ssrc) => ref _streams[slot >= 0 ? slot : _streams.Add(ssrc)];
 
     private int FindOrAddStream(uint ssrc)
     {

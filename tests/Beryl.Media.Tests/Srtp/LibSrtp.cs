@@ -12,6 +12,7 @@ internal sealed unsafe partial class LibSrtp : IDisposable
     private const string Library = "libsrtp2.so.1";
     private const int SsrcAnyInbound = 2;
     private const int SsrcAnyOutbound = 3;
+    private const int AuthenticationOnly = 2;
 
     private static readonly Lazy<string?> LoadProblem = new(() =>
     {
@@ -24,11 +25,16 @@ internal sealed unsafe partial class LibSrtp : IDisposable
     private nint _session;
 
     /// <summary>A session protecting (outbound) or unprotecting (inbound) any SSRC with <paramref name="keys"/>.</summary>
-    public LibSrtp(SrtpKeyingMaterial keys, bool outbound)
+    /// <param name="keys">Master key and salt.</param>
+    /// <param name="outbound">Protect rather than unprotect.</param>
+    /// <param name="encryptRtcp">False sends SRTCP authenticated but not encrypted (E flag clear).</param>
+    public LibSrtp(SrtpKeyingMaterial keys, bool outbound, bool encryptRtcp = true)
     {
         var policy = new Policy { SsrcType = outbound ? SsrcAnyOutbound : SsrcAnyInbound, WindowSize = 128 };
         Check(srtp_crypto_policy_set_from_profile_for_rtp(ref policy.Rtp, (int)keys.Profile), "rtp policy");
         Check(srtp_crypto_policy_set_from_profile_for_rtcp(ref policy.Rtcp, (int)keys.Profile), "rtcp policy");
+        if (!encryptRtcp)
+            policy.Rtcp.SecurityServices = AuthenticationOnly;
         byte[] key = [.. keys.MasterKey.Span, .. keys.MasterSalt.Span];
         fixed (byte* k = key)
         {

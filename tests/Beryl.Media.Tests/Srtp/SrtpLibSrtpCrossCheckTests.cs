@@ -91,6 +91,27 @@ public class SrtpLibSrtpCrossCheckTests(SrtpProtectionProfile profile)
         }
     }
 
+    [Test]
+    public void AuthenticatedButUnencryptedSrtcpFromLibSrtpIsAcceptedInTheClear()
+    {
+        using var libSender = new LibSrtp(_keys, outbound: true, encryptRtcp: false);
+        using var beryl = new SrtpContext(_keys);
+        byte[] plain = Rtcp(Ssrc, 0x42);
+
+        byte[] theirs = LibProtect(libSender, plain, rtcp: true);
+        int indexAt = profile == SrtpProtectionProfile.AeadAes128Gcm ? theirs.Length - 4 : plain.Length;
+        Assert.That(theirs[..plain.Length], Is.EqualTo(plain), "E = 0: the content travels in the clear");
+        Assert.That(theirs[indexAt] & 0x80, Is.Zero);
+
+        byte[] tampered = (byte[])theirs.Clone();
+        tampered[20] ^= 1;
+        Assert.That(Unprotect(beryl, tampered, rtcp: true).Status, Is.EqualTo(SrtpStatus.AuthenticationFailed));
+
+        var (status, back) = Unprotect(beryl, theirs, rtcp: true);
+        Assert.That(status, Is.EqualTo(SrtpStatus.Ok));
+        Assert.That(back, Is.EqualTo(plain));
+    }
+
     private static byte[] LibProtect(LibSrtp session, byte[] plain, bool rtcp)
     {
         var buffer = new byte[plain.Length + 64];
