@@ -77,6 +77,10 @@ public sealed class SrtpContext : IDisposable
     };
 
     /// <summary>Encrypts an RTP packet in place and appends its authentication tag.</summary>
+    /// <remarks>
+    /// The keystream depends only on SSRC and packet index: a retransmission under the same sequence number
+    /// must carry the same payload (or go through RFC 4588 RTX with its own sequence numbers).
+    /// </remarks>
     /// <param name="buffer">Holds the packet and at least <see cref="RtpOverhead"/> spare bytes after it.</param>
     /// <param name="length">Length of the RTP packet at the start of <paramref name="buffer"/>.</param>
     /// <param name="protectedLength">Length of the SRTP packet, or 0 when the status is not <see cref="SrtpStatus.Ok"/>.</param>
