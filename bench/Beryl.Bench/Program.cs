@@ -1,5 +1,6 @@
 using Beryl.Bench.Frames;
 using Beryl.Bench.Quality;
+using Beryl.Bench.Srtp;
 
 namespace Beryl.Bench;
 
@@ -19,6 +20,7 @@ internal static class Program
             {
                 "frames" => FramesCommand.Run(rest),
                 "quality" => QualityCommand.Run(rest),
+                "srtp" => SrtpCommand.Run(rest),
                 _ => Usage(),
             };
         }
@@ -32,6 +34,7 @@ internal static class Program
     private static int Usage()
     {
         Console.Error.WriteLine("usage: Beryl.Bench frames [BenchmarkDotNet options, e.g. --filter '*']");
+        Console.Error.WriteLine("       Beryl.Bench srtp [BenchmarkDotNet options]: ns per SRTP packet, Beryl vs libsrtp2");
         Console.Error.WriteLine("       Beryl.Bench quality [--vectors DIR ...] [--md report.md] [--seed N] [--only TEXT] [--keep DIR]");
         return 2;
     }

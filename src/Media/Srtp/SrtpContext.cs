@@ -77,6 +77,10 @@ public sealed class SrtpContext : IDisposable
     };
 
     /// <summary>Encrypts an RTP packet in place and appends its authentication tag.</summary>
+    /// <remarks>
+    /// The keystream depends only on SSRC and packet index: a retransmission under the same sequence number
+    /// must carry the same payload (or go through RFC 4588 RTX with its own sequence numbers).
+    /// </remarks>
     /// <param name="buffer">Holds the packet and at least <see cref="RtpOverhead"/> spare bytes after it.</param>
     /// <param name="length">Length of the RTP packet at the start of <paramref name="buffer"/>.</param>
     /// <param name="protectedLength">Length of the SRTP packet, or 0 when the status is not <see cref="SrtpStatus.Ok"/>.</param>
@@ -117,8 +121,7 @@ public sealed class SrtpContext : IDisposable
         if (contentLength < RtpFixedHeaderLength
             || !TryReadRtpHeader(buffer[..contentLength], out int headerLength, out uint ssrc, out ushort sequence))
             return Count(SrtpStatus.Malformed);
-        int slot = _streams.IndexOf(ssrc);
-        if (slot < 0 && _streams.IsFull)
+        if (!TryFindReceiveStream(ssrc, out int slot))
             return Count(SrtpStatus.StreamLimitReached);
 
         // A stream not seen yet starts at ROC 0 (RFC 3711 section 3.3.1); its slot is taken only once a
@@ -132,7 +135,7 @@ public sealed class SrtpContext : IDisposable
         if (!_cipher.UnprotectRtp(buffer[..contentLength], headerLength, ssrc, index, buffer.Slice(contentLength, _cipher.RtpTagLength)))
             return Count(SrtpStatus.AuthenticationFailed);
 
-        ref SrtpStream stored = ref _streams[slot >= 0 ? slot : _streams.Add(ssrc)];
+        ref SrtpStream stored = ref AuthenticatedStream(slot, ssrc);
         AdvanceRtp(ref stored, index);
         stored.RtpReplay.Accept(index);
         plainLength = contentLength;
@@ -177,8 +180,7 @@ public sealed class SrtpContext : IDisposable
         int contentLength = length - _cipher.RtcpTrailerLength;
         if (contentLength < SrtpCipher.RtcpClearHeaderLength || !TryReadRtcpHeader(buffer[..contentLength], out uint ssrc))
             return Count(SrtpStatus.Malformed);
-        int slot = _streams.IndexOf(ssrc);
-        if (slot < 0 && _streams.IsFull)
+        if (!TryFindReceiveStream(ssrc, out int slot))
             return Count(SrtpStatus.StreamLimitReached);
 
         uint flagAndIndex = _cipher.ReadRtcpFlagAndIndex(buffer[..length]);
@@ -189,7 +191,7 @@ public sealed class SrtpContext : IDisposable
         if (!_cipher.UnprotectRtcp(buffer, length, ssrc, flagAndIndex))
             return Count(SrtpStatus.AuthenticationFailed);
 
-        _streams[slot >= 0 ? slot : _streams.Add(ssrc)].RtcpReplay.Accept(index);
+        AuthenticatedStream(slot, ssrc).RtcpReplay.Accept(index);
         plainLength = contentLength;
         _unprotected++;
         return SrtpStatus.Ok;
@@ -275,6 +277,16 @@ public sealed class SrtpContext : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, buffer.Length);
     }
+
+    /// <summary>The slot of a known stream, or -1 for a new one; false when a new one would exceed the limit.</summary>
+    private bool TryFindReceiveStream(uint ssrc, out int slot)
+    {
+        slot = _streams.IndexOf(ssrc);
+        return slot >= 0 || !_streams.IsFull;
+    }
+
+    /// <summary>The state of a stream whose packet just authenticated, taking its slot if it is new.</summary>
+    private ref SrtpStream AuthenticatedStream(int slot, uint ssrc) => ref _streams[slot >= 0 ? slot : _streams.Add(ssrc)];
 
     private int FindOrAddStream(uint ssrc)
     {

@@ -193,6 +193,13 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
         Assert.That(_sender.ProtectRtp(buffer, plain.Length, out int length), Is.EqualTo(SrtpStatus.BufferTooSmall));
         Assert.That(length, Is.Zero);
         Assert.That(buffer[..plain.Length], Is.EqualTo(plain), "nothing was encrypted");
+
+        byte[] rtcp = Rtcp(Ssrc);
+        var rtcpBuffer = new byte[rtcp.Length + _sender.RtcpOverhead - 1];
+        rtcp.CopyTo(rtcpBuffer, 0);
+        Assert.That(_sender.ProtectRtcp(rtcpBuffer, rtcp.Length, out _), Is.EqualTo(SrtpStatus.BufferTooSmall));
+        Assert.That(_sender.Counters.ProtectFailures, Is.EqualTo(2));
+        Assert.That(_sender.Counters.Protected, Is.Zero);
     }
 
     [Test]

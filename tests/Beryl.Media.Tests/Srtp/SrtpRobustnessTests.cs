@@ -126,6 +126,38 @@ public class SrtpRobustnessTests
         Assert.That(receiver.Counters.Unprotected, Is.EqualTo(2 * 1100));
     }
 
+    [TestCase(SrtpProtectionProfile.Aes128CmHmacSha1_80)]
+    [TestCase(SrtpProtectionProfile.Aes128CmHmacSha1_32)]
+    public void DroppingForgedPacketsDoesNotAllocate(SrtpProtectionProfile profile)
+    {
+        // AES-GCM is left out: AesGcm reports a wrong tag only by throwing, which allocates the exception.
+        var (sender, receiver) = Pair(profile);
+        using var s = sender;
+        using var r = receiver;
+        byte[] forged = Protect(sender, Rtp(0xE0, 1));
+        forged[^1] ^= 1;
+        byte[] truncated = forged[..10];
+        var buffer = new byte[forged.Length];
+
+        void Drop()
+        {
+            forged.CopyTo(buffer, 0);
+            receiver.UnprotectRtp(buffer, forged.Length, out _);
+            receiver.UnprotectRtp(truncated, truncated.Length, out _);
+            receiver.UnprotectRtcp(buffer, forged.Length, out _);
+        }
+
+        for (int i = 0; i < 100; i++)
+            Drop();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+            Drop();
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(receiver.Counters.AuthenticationFailures, Is.EqualTo(2 * 1100));
+        Assert.That(receiver.Counters.Malformed, Is.EqualTo(1100));
+    }
+
     /// <summary>One to three random edits: bit flips, byte overwrites, truncation, extension, RTP header field lies.</summary>
     private static byte[] Mutate(byte[] packet, Random random)
     {
