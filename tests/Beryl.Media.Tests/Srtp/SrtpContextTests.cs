@@ -29,7 +29,7 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
     [TestCase(15, 255)]
     public void RtpRoundTripsWithCsrcsAndExtension(int csrcCount, int extensionWords)
     {
-        byte[] plain = Rtp(Ssrc, 1000, 160, csrcCount, extensionWords);
+        byte[] plain = PlainRtp(Ssrc, 1000, 160, csrcCount, extensionWords);
         int headerLength = plain.Length - 160;
 
         byte[] protectedPacket = Protect(_sender, plain);
@@ -48,7 +48,7 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
     [Test]
     public void EmptyPayloadRoundTrips()
     {
-        byte[] plain = Rtp(Ssrc, 7, payloadLength: 0);
+        byte[] plain = PlainRtp(Ssrc, 7, payloadLength: 0);
         var (status, unprotected) = Unprotect(_receiver, Protect(_sender, plain));
 
         Assert.That(status, Is.EqualTo(SrtpStatus.Ok));
@@ -60,14 +60,14 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
     {
         // 65533, 65534, 0 (ROC 1), 65535 (late, ROC 0), 1, 2: every packet must decrypt with the right ROC.
         ushort[] sent = [65533, 65534, 65535, 0, 1, 2];
-        byte[][] packets = sent.Select(s => Protect(_sender, Rtp(Ssrc, s))).ToArray();
+        byte[][] packets = sent.Select(s => Protect(_sender, PlainRtp(Ssrc, s))).ToArray();
         int[] arrival = [0, 1, 3, 2, 4, 5];
 
         foreach (int i in arrival)
         {
             var (status, plain) = Unprotect(_receiver, packets[i]);
             Assert.That(status, Is.EqualTo(SrtpStatus.Ok), $"sequence {sent[i]}");
-            Assert.That(plain, Is.EqualTo(Rtp(Ssrc, sent[i])), $"sequence {sent[i]}");
+            Assert.That(plain, Is.EqualTo(PlainRtp(Ssrc, sent[i])), $"sequence {sent[i]}");
         }
 
         Assert.That(_receiver.Counters.Unprotected, Is.EqualTo(sent.Length));
@@ -80,16 +80,16 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
         for (int step = 0; step <= 2 * 65536; step += 20000)
         {
             ushort sequence = (ushort)step;
-            var (status, plain) = Unprotect(_receiver, Protect(_sender, Rtp(Ssrc, sequence)));
+            var (status, plain) = Unprotect(_receiver, Protect(_sender, PlainRtp(Ssrc, sequence)));
             Assert.That(status, Is.EqualTo(SrtpStatus.Ok), $"step {step}");
-            Assert.That(plain, Is.EqualTo(Rtp(Ssrc, sequence)));
+            Assert.That(plain, Is.EqualTo(PlainRtp(Ssrc, sequence)));
         }
     }
 
     [Test]
     public void ReplayedPacketIsDroppedAndCounted()
     {
-        byte[] packet = Protect(_sender, Rtp(Ssrc, 10));
+        byte[] packet = Protect(_sender, PlainRtp(Ssrc, 10));
 
         Assert.That(Unprotect(_receiver, packet).Status, Is.EqualTo(SrtpStatus.Ok));
         Assert.That(Unprotect(_receiver, packet).Status, Is.EqualTo(SrtpStatus.Replayed));
@@ -99,7 +99,7 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
     [Test]
     public void PacketsInsideTheWindowArriveLateButOnlyOnce()
     {
-        byte[][] packets = Enumerable.Range(0, 200).Select(i => Protect(_sender, Rtp(Ssrc, (ushort)(100 + i)))).ToArray();
+        byte[][] packets = Enumerable.Range(0, 200).Select(i => Protect(_sender, PlainRtp(Ssrc, (ushort)(100 + i)))).ToArray();
         Assert.That(Unprotect(_receiver, packets[199]).Status, Is.EqualTo(SrtpStatus.Ok));
 
         // 127 behind the highest is the oldest the 128-packet window remembers; 128 behind is too old.
@@ -115,8 +115,8 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
     {
         // Received first at 5 (ROC 0), 40000 can only be 32763 packets earlier, which would need ROC -1.
         using var otherSender = new SrtpContext(Keys(profile));
-        byte[] first = Protect(_sender, Rtp(Ssrc, 5));
-        byte[] early = Protect(otherSender, Rtp(Ssrc, 40000));
+        byte[] first = Protect(_sender, PlainRtp(Ssrc, 5));
+        byte[] early = Protect(otherSender, PlainRtp(Ssrc, 40000));
 
         Assert.That(Unprotect(_receiver, first).Status, Is.EqualTo(SrtpStatus.Ok));
         Assert.That(Unprotect(_receiver, early).Status, Is.EqualTo(SrtpStatus.TooOld));
@@ -127,8 +127,8 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
     [TestCase("tag")]
     public void TamperedPacketFailsAuthenticationAndLeavesStateUnchanged(string where)
     {
-        Assert.That(Unprotect(_receiver, Protect(_sender, Rtp(Ssrc, 65535))).Status, Is.EqualTo(SrtpStatus.Ok));
-        byte[] next = Protect(_sender, Rtp(Ssrc, 0));
+        Assert.That(Unprotect(_receiver, Protect(_sender, PlainRtp(Ssrc, 65535))).Status, Is.EqualTo(SrtpStatus.Ok));
+        byte[] next = Protect(_sender, PlainRtp(Ssrc, 0));
         byte[] tampered = (byte[])next.Clone();
         int at = where switch { "header" => 1, "payload" => 20, _ => tampered.Length - 1 };
         tampered[at] ^= 0x01;
@@ -139,14 +139,14 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
         // Neither the replay window nor the ROC moved: the genuine packet (ROC 1) still decrypts, once.
         var (status, plain) = Unprotect(_receiver, next);
         Assert.That(status, Is.EqualTo(SrtpStatus.Ok));
-        Assert.That(plain, Is.EqualTo(Rtp(Ssrc, 0)));
+        Assert.That(plain, Is.EqualTo(PlainRtp(Ssrc, 0)));
         Assert.That(Unprotect(_receiver, next).Status, Is.EqualTo(SrtpStatus.Replayed));
     }
 
     [Test]
     public void ForgedSsrcDoesNotTakeAStreamSlot()
     {
-        byte[] packet = Protect(_sender, Rtp(Ssrc, 1));
+        byte[] packet = Protect(_sender, PlainRtp(Ssrc, 1));
         packet[^1] ^= 0xFF;
 
         Assert.That(Unprotect(_receiver, packet).Status, Is.EqualTo(SrtpStatus.AuthenticationFailed));
@@ -156,7 +156,7 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
     [Test]
     public void TruncatedPacketsAreMalformedOrFailAuthentication()
     {
-        byte[] packet = Protect(_sender, Rtp(Ssrc, 1, payloadLength: 20, csrcCount: 2, extensionWords: 1));
+        byte[] packet = Protect(_sender, PlainRtp(Ssrc, 1, payloadLength: 20, csrcCount: 2, extensionWords: 1));
         for (int length = 0; length < packet.Length; length++)
         {
             var (status, _) = Unprotect(_receiver, packet[..length]);
@@ -174,7 +174,7 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
     [TestCase(0x00, 0, "version 0")]
     public void LyingHeaderIsMalformed(int firstByte, int extensionLengthLow, string why)
     {
-        byte[] packet = Protect(_sender, Rtp(Ssrc, 1, payloadLength: 16, extensionWords: (firstByte & 0x10) != 0 ? 0 : -1));
+        byte[] packet = Protect(_sender, PlainRtp(Ssrc, 1, payloadLength: 16, extensionWords: (firstByte & 0x10) != 0 ? 0 : -1));
         packet[0] = (byte)firstByte;
         if ((firstByte & 0x10) != 0)
             packet[15] = (byte)extensionLengthLow;
@@ -186,7 +186,7 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
     [Test]
     public void ProtectNeedsRoomForTheTag()
     {
-        byte[] plain = Rtp(Ssrc, 1);
+        byte[] plain = PlainRtp(Ssrc, 1);
         var buffer = new byte[plain.Length + _sender.RtpOverhead - 1];
         plain.CopyTo(buffer, 0);
 
@@ -218,8 +218,8 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
         var keys = Keys(profile);
         using var sender = new SrtpContext(keys, maxStreams: 2);
         using var receiver = new SrtpContext(keys, maxStreams: 2);
-        byte[][] packets = [.. Enumerable.Range(0, 2).Select(i => Protect(sender, Rtp(Ssrc + (uint)i, 1)))];
-        byte[] third = Rtp(Ssrc + 2, 1);
+        byte[][] packets = [.. Enumerable.Range(0, 2).Select(i => Protect(sender, PlainRtp(Ssrc + (uint)i, 1)))];
+        byte[] third = PlainRtp(Ssrc + 2, 1);
         var buffer = new byte[third.Length + SrtpContext.MaxOverhead];
         third.CopyTo(buffer, 0);
 
@@ -236,8 +236,8 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
     public void StreamsAreIndependent()
     {
         // Same sequence on two SSRCs: different keystreams, separate replay windows.
-        byte[] a = Protect(_sender, Rtp(Ssrc, 42));
-        byte[] b = Protect(_sender, Rtp(Ssrc + 1, 42));
+        byte[] a = Protect(_sender, PlainRtp(Ssrc, 42));
+        byte[] b = Protect(_sender, PlainRtp(Ssrc + 1, 42));
 
         Assert.That(a[12..], Is.Not.EqualTo(b[12..]));
         Assert.That(Unprotect(_receiver, a).Status, Is.EqualTo(SrtpStatus.Ok));
@@ -248,7 +248,7 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
     public void WrongKeysFailAuthentication()
     {
         using var stranger = new SrtpContext(Keys(profile, seed: 99));
-        Assert.That(Unprotect(stranger, Protect(_sender, Rtp(Ssrc, 1))).Status, Is.EqualTo(SrtpStatus.AuthenticationFailed));
+        Assert.That(Unprotect(stranger, Protect(_sender, PlainRtp(Ssrc, 1))).Status, Is.EqualTo(SrtpStatus.AuthenticationFailed));
         Assert.That(Unprotect(stranger, Protect(_sender, Rtcp(Ssrc), rtcp: true), rtcp: true).Status, Is.EqualTo(SrtpStatus.AuthenticationFailed));
     }
 
@@ -304,7 +304,7 @@ public class SrtpContextTests(SrtpProtectionProfile profile)
     public void CountersTrackProtectedAndUnprotectedPackets()
     {
         for (ushort s = 0; s < 5; s++)
-            Unprotect(_receiver, Protect(_sender, Rtp(Ssrc, s)));
+            Unprotect(_receiver, Protect(_sender, PlainRtp(Ssrc, s)));
         Unprotect(_receiver, Protect(_sender, Rtcp(Ssrc), rtcp: true), rtcp: true);
 
         Assert.That(_sender.Counters.Protected, Is.EqualTo(6));

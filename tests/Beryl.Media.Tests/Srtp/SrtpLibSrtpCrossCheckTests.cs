@@ -39,7 +39,7 @@ public class SrtpLibSrtpCrossCheckTests(SrtpProtectionProfile profile)
 
         foreach (ushort sequence in Sequences)
         {
-            byte[] plain = Rtp(Ssrc, sequence, payloadLength: 100 + sequence % 7, csrcCount: 1, extensionWords: 2);
+            byte[] plain = PlainRtp(Ssrc, sequence, payloadLength: 100 + sequence % 7, csrcCount: 1, extensionWords: 2);
             byte[] ours = Protect(beryl, plain);
             byte[] theirs = LibProtect(libSender, plain, rtcp: false);
             Assert.That(ours, Is.EqualTo(theirs), $"sequence {sequence}");
@@ -58,7 +58,7 @@ public class SrtpLibSrtpCrossCheckTests(SrtpProtectionProfile profile)
 
         foreach (ushort sequence in Sequences)
         {
-            byte[] plain = Rtp(Ssrc, sequence, payloadLength: 160);
+            byte[] plain = PlainRtp(Ssrc, sequence, payloadLength: 160);
             var (status, back) = Unprotect(beryl, LibProtect(libSender, plain, rtcp: false));
             Assert.That(status, Is.EqualTo(SrtpStatus.Ok), $"sequence {sequence}");
             Assert.That(back, Is.EqualTo(plain));

@@ -18,7 +18,7 @@ public class SrtpRobustnessTests
         {
             for (ushort s = 0; s < 4; s++)
             {
-                byte[] rtp = Rtp(0xA0 + (uint)s, (ushort)(65534 + s), payloadLength: 8 * s, csrcCount: s, extensionWords: s - 1);
+                byte[] rtp = PlainRtp(0xA0 + (uint)s, (ushort)(65534 + s), payloadLength: 8 * s, csrcCount: s, extensionWords: s - 1);
                 originals.Add((c, false, rtp, Protect(contexts[c].Sender, rtp)));
             }
 
@@ -71,7 +71,7 @@ public class SrtpRobustnessTests
             {
                 for (int i = 0; i < 1000; i++)
                 {
-                    byte[] plain = Mutate(Rtp(0xC0, (ushort)i, payloadLength: 24, csrcCount: 1, extensionWords: 1), random);
+                    byte[] plain = Mutate(PlainRtp(0xC0, (ushort)i, payloadLength: 24, csrcCount: 1, extensionWords: 1), random);
                     var buffer = new byte[plain.Length + SrtpContext.MaxOverhead];
                     plain.CopyTo(buffer, 0);
                     SrtpStatus status = SrtpStatus.Malformed;
@@ -96,7 +96,7 @@ public class SrtpRobustnessTests
         var (sender, receiver) = Pair(profile);
         using var s = sender;
         using var r = receiver;
-        byte[] rtp = Rtp(0xD0, 0, payloadLength: 160);
+        byte[] rtp = PlainRtp(0xD0, 0, payloadLength: 160);
         byte[] rtcp = Rtcp(0xD0);
         var buffer = new byte[rtp.Length + SrtpContext.MaxOverhead];
 
@@ -134,7 +134,7 @@ public class SrtpRobustnessTests
         var (sender, receiver) = Pair(profile);
         using var s = sender;
         using var r = receiver;
-        byte[] forged = Protect(sender, Rtp(0xE0, 1));
+        byte[] forged = Protect(sender, PlainRtp(0xE0, 1));
         forged[^1] ^= 1;
         byte[] truncated = forged[..10];
         var buffer = new byte[forged.Length];

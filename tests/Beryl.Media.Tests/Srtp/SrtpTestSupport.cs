@@ -37,7 +37,7 @@ internal static class SrtpTestSupport
     /// An RTP packet (version 2, payload type 111) with <paramref name="csrcCount"/> CSRCs, an optional
     /// one-byte-header extension of <paramref name="extensionWords"/> words, and a payload that depends on the sequence.
     /// </summary>
-    public static byte[] Rtp(uint ssrc, ushort sequence, int payloadLength = 160, int csrcCount = 0, int extensionWords = -1)
+    public static byte[] PlainRtp(uint ssrc, ushort sequence, int payloadLength = 160, int csrcCount = 0, int extensionWords = -1)
     {
         int header = 12 + 4 * csrcCount + (extensionWords >= 0 ? 4 + 4 * extensionWords : 0);
         var packet = new byte[header + payloadLength];
