@@ -265,22 +265,10 @@ public sealed class DtlsTransport : IDisposable
         try
         {
             var random = new SecureRandom();
-            TlsContext context;
-            if (Role == DtlsRole.Server)
-            {
-                var server = new DtlsSrtpServer(_negotiation);
-                association = new DtlsServerProtocol(random).Accept(server, _channel);
-                context = server.Context;
-            }
-            else
-            {
-                var client = new DtlsSrtpClient(_negotiation);
-                association = new DtlsClientProtocol(random).Connect(client, _channel);
-                context = client.Context;
-            }
-            if (!context.SecurityParameters.IsExtendedMasterSecret)
-                throw _negotiation.Refuse(DtlsHandshakeFailure.ProtocolError, "the peer did not negotiate the extended master secret", AlertDescription.handshake_failure);
-            keys = _negotiation.ExportKeys(context, Role == DtlsRole.Client);
+            association = Role == DtlsRole.Server
+                ? new DtlsServerProtocol(random).Accept(new DtlsSrtpServer(_negotiation), _channel)
+                : new DtlsClientProtocol(random).Connect(new DtlsSrtpClient(_negotiation), _channel);
+            keys = _negotiation.Keys ?? throw new InvalidOperationException("the handshake completed without exporting keys");
         }
         catch (Exception e)
         {
