@@ -150,16 +150,18 @@ public sealed class DtlsTransportHandshakeTests
     public async Task Handshake_WithoutRemoteFingerprint_IsRefused()
     {
         using var pair = new DtlsTestPair(
-            clientOptions: DtlsTestPair.Options(timeoutSeconds: 3),
+            clientOptions: DtlsTestPair.Options(timeoutSeconds: 10),
             serverOptions: DtlsTestPair.Options(timeoutSeconds: 1),
             setFingerprints: false);
         pair.Client.SetRemoteFingerprint(TestIdentities.Server.Fingerprint);
         var (client, server) = await pair.HandshakeAsync();
         var serverError = Assert.ThrowsAsync<DtlsHandshakeException>(async () => await server);
-        Assert.ThrowsAsync<DtlsHandshakeException>(async () => await client);
+        var clientError = Assert.ThrowsAsync<DtlsHandshakeException>(async () => await client);
         Assert.Multiple(() =>
         {
             Assert.That(serverError!.Reason, Is.EqualTo(DtlsHandshakeFailure.RemoteFingerprintMissing));
+            Assert.That(clientError!.Reason, Is.EqualTo(DtlsHandshakeFailure.AlertReceived), "the server must tell the client why");
+            Assert.That(clientError.AlertDescription, Is.EqualTo(AlertDescription.bad_certificate));
             Assert.That(pair.Server.State, Is.EqualTo(DtlsTransportState.Failed));
             Assert.That(pair.Client.State, Is.EqualTo(DtlsTransportState.Failed));
         });
