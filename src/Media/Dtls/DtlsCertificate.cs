@@ -82,12 +82,14 @@ public sealed class DtlsCertificate
         AsymmetricKeyParameter publicKey;
         try
         {
-            certificate = X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(certificateBytes));
+            certificate = X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(certificateBytes))
+                ?? throw new ArgumentException("empty certificate");
             publicKey = PublicKeyFactory.CreateKey(certificate.SubjectPublicKeyInfo);
             privateKey = PrivateKeyFactory.CreateKey(keyBytes);
         }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidCastException or SecurityUtilityException or InvalidOperationException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // BouncyCastle's ASN.1 decoder reports bad input with whatever exception the broken structure provokes.
             throw new ArgumentException("not a DER X.509 certificate and PKCS#8 private key: " + e.Message, e);
         }
         if (privateKey is not ECPrivateKeyParameters ecPrivate || publicKey is not ECPublicKeyParameters ecPublic)

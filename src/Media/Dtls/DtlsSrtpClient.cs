@@ -11,8 +11,6 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
 
     public DtlsSrtpClient(DtlsSrtpNegotiation negotiation) => _negotiation = negotiation;
 
-    public TlsContext Context => mContext;
-
     public override ProtocolVersion ClientVersion => ProtocolVersion.DTLSv12;
 
     public override ProtocolVersion MinimumVersion => ProtocolVersion.DTLSv12;
@@ -37,6 +35,8 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
     }
 
     public override TlsAuthentication GetAuthentication() => new Authentication(this);
+
+    public override void NotifyHandshakeComplete() => _negotiation.ExportKeys(mContext);
 
     public override void NotifyAlertReceived(byte alertLevel, byte alertDescription) => _negotiation.NotifyAlertReceived(alertLevel, alertDescription);
 

@@ -25,6 +25,7 @@ internal sealed class DtlsSrtpNegotiation
     private readonly Action<DtlsHandshakeFailure, string> _recordFailure;
     private volatile bool _closeNotifyReceived;
     private int _fatalAlertReceived = -1;
+    private string _clientOffer = "";
 
     public DtlsSrtpNegotiation(DtlsCertificate certificate, IReadOnlyList<SrtpProtectionProfile> profiles,
         Func<TlsCertificate, DtlsFingerprint> verifyRemoteCertificate, Action<DtlsHandshakeFailure, string> recordFailure)
@@ -101,23 +102,35 @@ internal sealed class DtlsSrtpNegotiation
     }
 
     /// <summary>
-    /// Server side: picks our most preferred profile among the client's offer and returns the one-profile answer. The
-    /// client's MKI is ignored (RFC 5764 4.1.1 lets the server answer without one).
+    /// Server side: picks our most preferred profile among the client's offer, if any. The client's MKI is ignored
+    /// (RFC 5764 4.1.1 lets the server answer without one).
     /// </summary>
-    public UseSrtpData ChooseProfile(IDictionary? clientExtensions)
+    public void ChooseProfile(IDictionary? clientExtensions)
     {
-        var offer = TlsSRTPUtils.GetUseSrtpExtension(clientExtensions);
-        if (offer?.ProtectionProfiles is not { } offered)
-            throw Refuse(DtlsHandshakeFailure.NoCommonSrtpProfile, "the client did not offer use_srtp", AlertDescription.handshake_failure);
+        var offered = TlsSRTPUtils.GetUseSrtpExtension(clientExtensions)?.ProtectionProfiles ?? [];
+        _clientOffer = string.Join(", ", offered);
         foreach (var profile in _profiles.Append(SrtpProtectionProfile.Aes128CmHmacSha1_32))
         {
             if (Array.IndexOf(offered, (int)profile) >= 0)
             {
                 SelectedProfile = profile;
-                return new UseSrtpData([(int)profile], TlsUtilities.EmptyBytes);
+                return;
             }
         }
-        throw Refuse(DtlsHandshakeFailure.NoCommonSrtpProfile, $"no common SRTP protection profile in the client's offer ({string.Join(", ", offered)})", AlertDescription.handshake_failure);
+    }
+
+    /// <summary>Server side: the one-profile <c>use_srtp</c> answer, or null when nothing matched (RFC 5764 4.1.1: then the server leaves the extension out).</summary>
+    public UseSrtpData? CreateAnswer() =>
+        SelectedProfile is { } profile ? new UseSrtpData([(int)profile], TlsUtilities.EmptyBytes) : null;
+
+    /// <summary>
+    /// Server side, right after the ServerHello went out: without a common profile the handshake ends here. Failing
+    /// any earlier would be silent, since BouncyCastle sends no alert before it has answered the ClientHello.
+    /// </summary>
+    public void RequireSelectedProfile()
+    {
+        if (SelectedProfile is null)
+            throw Refuse(DtlsHandshakeFailure.NoCommonSrtpProfile, $"no common SRTP protection profile in the client's offer ({_clientOffer})", AlertDescription.handshake_failure);
     }
 
     /// <summary>Client side: the server must answer with exactly one profile we offered and no MKI (RFC 5764 4.1.1, 4.1.3).</summary>
@@ -149,14 +162,22 @@ internal sealed class DtlsSrtpNegotiation
             _closeNotifyReceived = true;
     }
 
-    /// <summary>Exports and splits the keying material (RFC 5764 4.2) once the handshake completed.</summary>
-    public DtlsSrtpKeys ExportKeys(TlsContext context, bool isClient)
+    /// <summary>The SRTP keys, once <see cref="ExportKeys"/> ran.</summary>
+    public DtlsSrtpKeys? Keys { get; private set; }
+
+    /// <summary>
+    /// Exports and splits the keying material (RFC 5764 4.2). Runs from the peers' NotifyHandshakeComplete: the
+    /// Finished messages are verified, and BouncyCastle has not yet wiped the master secret.
+    /// </summary>
+    public void ExportKeys(TlsContext context)
     {
         if (SelectedProfile is not { } profile)
             throw Refuse(DtlsHandshakeFailure.NoCommonSrtpProfile, "no SRTP protection profile was negotiated", AlertDescription.handshake_failure);
         if (RemoteFingerprint is not { } remoteFingerprint)
             throw Refuse(DtlsHandshakeFailure.RemoteCertificateMissing, "the peer's certificate was never verified", AlertDescription.bad_certificate);
         var parameters = context.SecurityParameters;
+        if (!parameters.IsExtendedMasterSecret)
+            throw Refuse(DtlsHandshakeFailure.ProtocolError, "the peer did not negotiate the extended master secret", AlertDescription.handshake_failure);
         int keyLength = SrtpProtectionProfiles.MasterKeyLength(profile);
         int saltLength = SrtpProtectionProfiles.MasterSaltLength(profile);
         byte[] material = context.ExportKeyingMaterial(ExporterLabel.dtls_srtp, null, 2 * (keyLength + saltLength));
@@ -166,9 +187,9 @@ internal sealed class DtlsSrtpNegotiation
             var span = material.AsSpan();
             var client = new SrtpKeyingMaterial(profile, span.Slice(0, keyLength), span.Slice(2 * keyLength, saltLength));
             var server = new SrtpKeyingMaterial(profile, span.Slice(keyLength, keyLength), span.Slice(2 * keyLength + saltLength, saltLength));
-            return isClient
-                ? new DtlsSrtpKeys(client, server, remoteFingerprint, parameters.CipherSuite, parameters.IsExtendedMasterSecret)
-                : new DtlsSrtpKeys(server, client, remoteFingerprint, parameters.CipherSuite, parameters.IsExtendedMasterSecret);
+            Keys = context.IsServer
+                ? new DtlsSrtpKeys(server, client, remoteFingerprint, parameters.CipherSuite, parameters.IsExtendedMasterSecret)
+                : new DtlsSrtpKeys(client, server, remoteFingerprint, parameters.CipherSuite, parameters.IsExtendedMasterSecret);
         }
         finally
         {

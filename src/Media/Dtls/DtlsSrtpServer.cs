@@ -11,8 +11,6 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
 
     public DtlsSrtpServer(DtlsSrtpNegotiation negotiation) => _negotiation = negotiation;
 
-    public TlsContext Context => mContext;
-
     protected override ProtocolVersion MinimumVersion => ProtocolVersion.DTLSv12;
 
     protected override ProtocolVersion MaximumVersion => ProtocolVersion.DTLSv12;
@@ -34,8 +32,15 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
     public override IDictionary GetServerExtensions()
     {
         var extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetServerExtensions());
-        TlsSRTPUtils.AddUseSrtpExtension(extensions, new UseSrtpData([(int)_negotiation.SelectedProfile!.Value], TlsUtilities.EmptyBytes));
+        if (_negotiation.CreateAnswer() is { } answer)
+            TlsSRTPUtils.AddUseSrtpExtension(extensions, answer);
         return extensions;
+    }
+
+    public override IList GetServerSupplementalData()
+    {
+        _negotiation.RequireSelectedProfile();
+        return base.GetServerSupplementalData();
     }
 
     // Mutual authentication: the client's certificate is what its SDP fingerprint vouches for.
@@ -43,6 +48,8 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
         new([ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign], DtlsSrtpNegotiation.AcceptedSignatureAlgorithms(), null);
 
     public override void NotifyClientCertificate(TlsCertificate clientCertificate) => _negotiation.VerifyRemoteCertificate(clientCertificate);
+
+    public override void NotifyHandshakeComplete() => _negotiation.ExportKeys(mContext);
 
     public override void NotifyAlertReceived(byte alertLevel, byte alertDescription) => _negotiation.NotifyAlertReceived(alertLevel, alertDescription);
 }

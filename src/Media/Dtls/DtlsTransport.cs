@@ -237,18 +237,24 @@ public sealed class DtlsTransport : IDisposable
 
     private void OnDeadline()
     {
+        bool fingerprintMissing = false;
         lock (_gate)
         {
             if (!_handshakeStarted || _handshakeSettled)
                 return;
+            fingerprintMissing = _waitingForRemoteFingerprint && _remoteFingerprints.Length == 0;
             if (_callerToken.IsCancellationRequested)
                 _cancelledByCaller = true;
-            else if (_waitingForRemoteFingerprint && _remoteFingerprints.Length == 0)
+            else if (fingerprintMissing)
                 _failure ??= (DtlsHandshakeFailure.RemoteFingerprintMissing, "no remote fingerprint was set to verify the peer's certificate against");
             else
                 _failure ??= (DtlsHandshakeFailure.Timeout, $"the DTLS handshake did not complete within {_options.HandshakeTimeout.TotalSeconds:0.###} s");
         }
-        Abort();
+        // A handshake stuck on a missing fingerprint is woken with the channel still open, so the peer hears why.
+        if (fingerprintMissing && !_cancelledByCaller)
+            _abort.Cancel();
+        else
+            Abort();
     }
 
     // Shutting the channel first keeps BouncyCastle's abort alert off the wire once we have let go.
@@ -265,22 +271,10 @@ public sealed class DtlsTransport : IDisposable
         try
         {
             var random = new SecureRandom();
-            TlsContext context;
-            if (Role == DtlsRole.Server)
-            {
-                var server = new DtlsSrtpServer(_negotiation);
-                association = new DtlsServerProtocol(random).Accept(server, _channel);
-                context = server.Context;
-            }
-            else
-            {
-                var client = new DtlsSrtpClient(_negotiation);
-                association = new DtlsClientProtocol(random).Connect(client, _channel);
-                context = client.Context;
-            }
-            if (!context.SecurityParameters.IsExtendedMasterSecret)
-                throw _negotiation.Refuse(DtlsHandshakeFailure.ProtocolError, "the peer did not negotiate the extended master secret", AlertDescription.handshake_failure);
-            keys = _negotiation.ExportKeys(context, Role == DtlsRole.Client);
+            association = Role == DtlsRole.Server
+                ? new DtlsServerProtocol(random).Accept(new DtlsSrtpServer(_negotiation), _channel)
+                : new DtlsClientProtocol(random).Connect(new DtlsSrtpClient(_negotiation), _channel);
+            keys = _negotiation.Keys ?? throw new InvalidOperationException("the handshake completed without exporting keys");
         }
         catch (Exception e)
         {
@@ -380,8 +374,8 @@ public sealed class DtlsTransport : IDisposable
         }
         catch (OperationCanceledException)
         {
-            // Whoever aborted recorded why; the alert goes nowhere since the channel is shut.
-            throw new TlsFatalAlert(AlertDescription.user_canceled);
+            // Whoever aborted recorded why; unless the fingerprint never came, the channel is already shut and the alert goes nowhere.
+            throw new TlsFatalAlert(AlertDescription.bad_certificate);
         }
         finally
         {
