@@ -32,17 +32,15 @@ public sealed class IceAgentTests
     {
         await using var a = new IceAgent(Options(IceRole.Controlling));
         await using var b = new IceAgent(Options(IceRole.Controlled));
-        Task aConnected = WhenState(a, IceConnectionState.Connected);
-        Task bConnected = WhenState(b, IceConnectionState.Connected);
-        Trickle(a, b);
-        Trickle(b, a);
+        Task connected = BothConnected(a, b);
+        TrickleBothWays(a, b);
         if (credentialsFirst)
             ExchangeCredentials(a, b);
         await a.GatherAsync();
         await b.GatherAsync();
         if (!credentialsFirst)
             ExchangeCredentials(a, b);
-        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        await WaitAsync(connected, "both agents connected");
 
         Assert.That(a.Role, Is.EqualTo(IceRole.Controlling));
         Assert.That(b.Role, Is.EqualTo(IceRole.Controlled));
@@ -79,13 +77,11 @@ public sealed class IceAgentTests
     {
         await using var a = new IceAgent(Options(IceRole.Controlling));
         await using var b = new IceAgent(Options(IceRole.Controlling));
-        Task aConnected = WhenState(a, IceConnectionState.Connected);
-        Task bConnected = WhenState(b, IceConnectionState.Connected);
-        Trickle(a, b);
-        Trickle(b, a);
+        Task connected = BothConnected(a, b);
+        TrickleBothWays(a, b);
         ExchangeCredentials(a, b);
         await Task.WhenAll(a.GatherAsync(), b.GatherAsync());
-        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        await WaitAsync(connected, "both agents connected");
         Assert.That(new[] { a.Role, b.Role }, Is.EquivalentTo(new[] { IceRole.Controlling, IceRole.Controlled }));
         Assert.That(a.Statistics.RoleConflicts + b.Statistics.RoleConflicts, Is.GreaterThan(0));
         await AssertDataFlowsBothWays(a, b);
@@ -96,13 +92,12 @@ public sealed class IceAgentTests
     {
         await using var a = new IceAgent(Options(IceRole.Controlling));
         await using var b = new IceAgent(Options(IceRole.Controlled));
-        Task aConnected = WhenState(a, IceConnectionState.Connected);
-        Task bConnected = WhenState(b, IceConnectionState.Connected);
+        Task connected = BothConnected(a, b);
         Trickle(b, a); // a learns b's candidates; b never hears of a's
         ExchangeCredentials(a, b);
         await b.GatherAsync();
         await a.GatherAsync();
-        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        await WaitAsync(connected, "both agents connected");
         Assert.That(b.SelectedRemoteEndPoint, Is.EqualTo(a.SelectedLocalEndPoint));
         await AssertDataFlowsBothWays(a, b);
     }
@@ -112,17 +107,16 @@ public sealed class IceAgentTests
     {
         await using var a = new IceAgent(Options(IceRole.Controlling));
         await using var b = new IceAgent(Options(IceRole.Controlled));
-        Task aConnected = WhenState(a, IceConnectionState.Connected);
-        Task bConnected = WhenState(b, IceConnectionState.Connected);
+        Task connected = BothConnected(a, b);
         Trickle(b, a);
         a.SetRemoteCredentials(b.LocalUfrag, b.LocalPassword);
         await b.GatherAsync();
         await a.GatherAsync();
         // b answers a's checks without knowing a's password, so a connects first and b only remembers them.
-        await WaitAsync(aConnected, "a connected");
+        await WaitAsync(WhenState(a, IceConnectionState.Connected), "a connected");
         Assert.That(b.State, Is.EqualTo(IceConnectionState.New));
         b.SetRemoteCredentials(a.LocalUfrag, a.LocalPassword);
-        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        await WaitAsync(connected, "both agents connected");
         await AssertDataFlowsBothWays(a, b);
     }
 
@@ -131,8 +125,7 @@ public sealed class IceAgentTests
     {
         await using var a = new IceAgent(Options(IceRole.Controlling));
         await using var b = new IceAgent(Options(IceRole.Controlled));
-        Task aConnected = WhenState(a, IceConnectionState.Connected);
-        Task bConnected = WhenState(b, IceConnectionState.Connected);
+        Task connected = BothConnected(a, b);
         await b.GatherAsync();
         IPEndPoint target = b.LocalCandidates[0].EndPoint!;
 
@@ -153,12 +146,8 @@ public sealed class IceAgentTests
         Assert.That(response.TryGetErrorCode(out int code, out _) ? code : 0, Is.EqualTo(401));
         Assert.That(b.Statistics.IntegrityFailures, Is.EqualTo(1));
 
-        Trickle(a, b);
-        foreach (IceCandidate candidate in b.LocalCandidates)
-            a.AddRemoteCandidate(candidate);
-        ExchangeCredentials(a, b);
-        await a.GatherAsync();
-        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        await JoinAsync(a, b);
+        await WaitAsync(connected, "both agents connected");
         Assert.That(b.Statistics.IntegrityFailures, Is.EqualTo(1));
         Assert.That(b.SelectedRemoteEndPoint, Is.Not.EqualTo(intruder.LocalEndPoint), "the intruder never became a candidate");
     }
@@ -166,28 +155,20 @@ public sealed class IceAgentTests
     [Test]
     public async Task ConsentLossGoesDisconnectedThenFailed()
     {
-        IceAgentOptions Fast(IceRole role) => new()
+        IceAgentOptions Fast(IceRole role) => Options(role) with
         {
-            Role = role,
-            LoopbackOnly = true,
-            EnableIPv6 = false,
-            CheckInterval = TimeSpan.FromMilliseconds(10),
-            CheckRetransmission = new() { InitialTimeout = TimeSpan.FromMilliseconds(50), MaxTransmissions = 3, LastWaitMultiplier = 2 },
-            NominationDelay = TimeSpan.FromMilliseconds(50),
             ConsentInterval = TimeSpan.FromMilliseconds(100),
             DisconnectedTimeout = TimeSpan.FromMilliseconds(300),
             ConsentTimeout = TimeSpan.FromMilliseconds(1200),
         };
         await using var a = new IceAgent(Fast(IceRole.Controlling));
         var b = new IceAgent(Fast(IceRole.Controlled));
-        Task aConnected = WhenState(a, IceConnectionState.Connected);
-        Task bConnected = WhenState(b, IceConnectionState.Connected);
-        Trickle(a, b);
-        Trickle(b, a);
+        Task connected = BothConnected(a, b);
+        TrickleBothWays(a, b);
         ExchangeCredentials(a, b);
         await a.GatherAsync();
         await b.GatherAsync();
-        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        await WaitAsync(connected, "both agents connected");
 
         // Consent keeps the call up across several intervals while the peer answers.
         var states = new List<IceConnectionState>();
@@ -270,14 +251,9 @@ public sealed class IceAgentTests
             flooder.SendTo(junk, target);
         }
 
-        Task aConnected = WhenState(a, IceConnectionState.Connected);
-        Task bConnected = WhenState(b, IceConnectionState.Connected);
-        Trickle(a, b);
-        foreach (IceCandidate candidate in b.LocalCandidates)
-            a.AddRemoteCandidate(candidate);
-        ExchangeCredentials(a, b);
-        await a.GatherAsync();
-        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        Task connected = BothConnected(a, b);
+        await JoinAsync(a, b);
+        await WaitAsync(connected, "both agents connected");
         await AssertDataFlowsBothWays(a, b);
         IceAgentStatistics stats = b.Statistics;
         Assert.That(stats.StunParseFailures + stats.UnknownPacketsDropped + stats.UnknownSourceDropped, Is.GreaterThan(1000));
