@@ -277,6 +277,45 @@ public sealed class IceAgentTests
     }
 
     [Test]
+    public async Task DualStackLoopbackPairsOnlyWithinEachFamily()
+    {
+        if (!Socket.OSSupportsIPv6)
+            Assert.Ignore("no IPv6 on this host");
+        await using var a = new IceAgent(Options(IceRole.Controlling) with { EnableIPv6 = true });
+        await using var b = new IceAgent(Options(IceRole.Controlled) with { EnableIPv6 = true });
+        Task connected = BothConnected(a, b);
+        TrickleBothWays(a, b);
+        ExchangeCredentials(a, b);
+        await a.GatherAsync();
+        await b.GatherAsync();
+        if (a.LocalCandidates.Count < 2)
+            Assert.Ignore("::1 cannot be bound on this host");
+        await WaitAsync(connected, "both agents connected");
+        Assert.That(a.SelectedLocalEndPoint!.AddressFamily, Is.EqualTo(a.SelectedRemoteEndPoint!.AddressFamily));
+        await AssertDataFlowsBothWays(a, b);
+    }
+
+    [Test]
+    public async Task PortRangeIsHonoured()
+    {
+        // Find a free port, then ask for a range of exactly that port.
+        int port;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+        await using var agent = new IceAgent(Options(IceRole.Controlling) with { PortMin = port, PortMax = port });
+        await agent.GatherAsync();
+        Assert.That(agent.LocalCandidates.Single().Port, Is.EqualTo(port));
+
+        await using var blocked = new IceAgent(Options(IceRole.Controlling) with { PortMin = port, PortMax = port });
+        await blocked.GatherAsync();
+        Assert.That(blocked.LocalCandidates, Is.Empty, "the only port in the range is taken");
+        Assert.That(blocked.GatheringState, Is.EqualTo(IceGatheringState.Complete));
+    }
+
+    [Test]
     public void PairPriorityFollowsRfc8445()
     {
         Assert.That(IceCandidatePair.ComputePriority(10, 20), Is.EqualTo((10ul << 32) + 40));
