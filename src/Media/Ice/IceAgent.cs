@@ -95,6 +95,8 @@ public sealed partial class IceAgent : IAsyncDisposable
     /// <summary>The local address of the selected pair, or null.</summary>
     public IPEndPoint? SelectedLocalEndPoint => _selected?.Local.EndPoint;
 
+    internal int PairCount { get { lock (_sync) return _pairs.Count; } }
+
     /// <summary>Raised when <see cref="State"/> changes.</summary>
     public event EventHandler<IceConnectionState>? StateChanged;
 

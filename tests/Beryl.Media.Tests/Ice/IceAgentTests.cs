@@ -158,8 +158,8 @@ public sealed class IceAgentTests
         IceAgentOptions Fast(IceRole role) => Options(role) with
         {
             ConsentInterval = TimeSpan.FromMilliseconds(100),
-            DisconnectedTimeout = TimeSpan.FromMilliseconds(300),
-            ConsentTimeout = TimeSpan.FromMilliseconds(1200),
+            DisconnectedTimeout = TimeSpan.FromMilliseconds(600),
+            ConsentTimeout = TimeSpan.FromMilliseconds(2000),
         };
         await using var a = new IceAgent(Fast(IceRole.Controlling));
         var b = new IceAgent(Fast(IceRole.Controlled));
@@ -313,6 +313,58 @@ public sealed class IceAgentTests
         await blocked.GatherAsync();
         Assert.That(blocked.LocalCandidates, Is.Empty, "the only port in the range is taken");
         Assert.That(blocked.GatheringState, Is.EqualTo(IceGatheringState.Complete));
+    }
+
+    [Test]
+    public async Task UnusableRemoteCandidatesAreNeverPaired()
+    {
+        await using var agent = new IceAgent(Options(IceRole.Controlling));
+        await agent.GatherAsync();
+        agent.SetRemoteCredentials("ufrag", "0123456789012345678901");
+        string[] lines =
+        [
+            "candidate:1 1 udp 2122260223 192.0.2.10 40000 typ host",             // not loopback: would leave the host
+            "candidate:2 1 udp 2122260223 abcd-ef.local 40001 typ host",          // mDNS: not resolved
+            "candidate:3 1 tcp 1518280447 127.0.0.1 40002 typ host tcptype passive", // not UDP
+            "candidate:4 2 udp 2122260222 127.0.0.1 40003 typ host",              // second component: rtcp-mux only
+            "candidate:5 1 udp 2122260223 ::1 40004 typ host",                    // other family (IPv6 off)
+        ];
+        foreach (string line in lines)
+        {
+            Assert.That(IceCandidate.TryParse(line, out IceCandidate candidate), Is.True, line);
+            agent.AddRemoteCandidate(candidate);
+        }
+        Assert.That(agent.PairCount, Is.Zero);
+        Assert.That(agent.State, Is.EqualTo(IceConnectionState.New));
+
+        Assert.That(IceCandidate.TryParse("candidate:6 1 udp 2122260223 127.0.0.1 40005 typ host", out IceCandidate usable), Is.True);
+        agent.AddRemoteCandidate(usable);
+        Assert.That(agent.PairCount, Is.EqualTo(1));
+        Assert.That(agent.State, Is.EqualTo(IceConnectionState.Checking));
+    }
+
+    [Test]
+    public async Task AllPairsFailingAfterEndOfCandidatesFailsTheAgent()
+    {
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var agent = new IceAgent(Options(IceRole.Controlling));
+        Task failed = WhenState(agent, IceConnectionState.Failed);
+        await agent.GatherAsync();
+        agent.SetRemoteCredentials("ufrag", "0123456789012345678901");
+        var target = (IPEndPoint)silent.LocalEndPoint!;
+        agent.AddRemoteCandidate(new IceCandidate("1", 1, "udp", 2122260223, target.Address.ToString(), target.Port, IceCandidateType.Host));
+        agent.EndOfRemoteCandidates();
+        await WaitAsync(failed, "Failed");
+        Assert.That(silent.Available, Is.GreaterThan(0), "the checks were sent and retransmitted");
+        byte[] buffer = new byte[1500];
+        int length = silent.Receive(buffer);
+        Assert.That(StunMessage.TryParse(buffer.AsSpan(0, length), out StunMessage check), Is.True);
+        Assert.That(check.Username, Is.EqualTo("ufrag:" + agent.LocalUfrag));
+        Assert.That(check.TryGetIceControlling(out _), Is.True);
+        Assert.That(check.TryGetPriority(out uint priority) ? priority >> 24 : 0, Is.EqualTo(110u), "peer-reflexive type preference");
+        Assert.That(check.VerifyMessageIntegrity("0123456789012345678901"u8), Is.True);
+        Assert.That(check.HasValidFingerprint, Is.True);
     }
 
     [Test]
