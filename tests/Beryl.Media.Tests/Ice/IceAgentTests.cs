@@ -77,11 +77,7 @@ public sealed class IceAgentTests
     {
         await using var a = new IceAgent(Options(IceRole.Controlling));
         await using var b = new IceAgent(Options(IceRole.Controlling));
-        Task connected = BothConnected(a, b);
-        TrickleBothWays(a, b);
-        ExchangeCredentials(a, b);
-        await Task.WhenAll(a.GatherAsync(), b.GatherAsync());
-        await WaitAsync(connected, "both agents connected");
+        await ConnectAsync(a, b);
         Assert.That(new[] { a.Role, b.Role }, Is.EquivalentTo(new[] { IceRole.Controlling, IceRole.Controlled }));
         Assert.That(a.Statistics.RoleConflicts + b.Statistics.RoleConflicts, Is.GreaterThan(0));
         await AssertDataFlowsBothWays(a, b);
@@ -163,12 +159,7 @@ public sealed class IceAgentTests
         };
         await using var a = new IceAgent(Fast(IceRole.Controlling));
         var b = new IceAgent(Fast(IceRole.Controlled));
-        Task connected = BothConnected(a, b);
-        TrickleBothWays(a, b);
-        ExchangeCredentials(a, b);
-        await a.GatherAsync();
-        await b.GatherAsync();
-        await WaitAsync(connected, "both agents connected");
+        await ConnectAsync(a, b);
 
         // Consent keeps the call up across several intervals while the peer answers.
         var states = new List<IceConnectionState>();
@@ -283,14 +274,9 @@ public sealed class IceAgentTests
             Assert.Ignore("no IPv6 on this host");
         await using var a = new IceAgent(Options(IceRole.Controlling) with { EnableIPv6 = true });
         await using var b = new IceAgent(Options(IceRole.Controlled) with { EnableIPv6 = true });
-        Task connected = BothConnected(a, b);
-        TrickleBothWays(a, b);
-        ExchangeCredentials(a, b);
-        await a.GatherAsync();
-        await b.GatherAsync();
+        await ConnectAsync(a, b);
         if (a.LocalCandidates.Count < 2)
             Assert.Ignore("::1 cannot be bound on this host");
-        await WaitAsync(connected, "both agents connected");
         Assert.That(a.SelectedLocalEndPoint!.AddressFamily, Is.EqualTo(a.SelectedRemoteEndPoint!.AddressFamily));
         await AssertDataFlowsBothWays(a, b);
     }

@@ -14,12 +14,7 @@ public sealed class IceDataPathAllocationTests
     {
         await using var a = new IceAgent(Options(IceRole.Controlling));
         await using var b = new IceAgent(Options(IceRole.Controlled));
-        Task connected = BothConnected(a, b);
-        TrickleBothWays(a, b);
-        ExchangeCredentials(a, b);
-        await a.GatherAsync();
-        await b.GatherAsync();
-        await WaitAsync(connected, "both agents connected");
+        await ConnectAsync(a, b);
 
         // Batches keep the loopback socket buffer from overflowing; completions are created up front so
         // the measurement sees only what the agents allocate.

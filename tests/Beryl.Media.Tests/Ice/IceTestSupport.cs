@@ -44,6 +44,16 @@ internal static class IceTestSupport
     public static Task BothConnected(IceAgent a, IceAgent b) =>
         Task.WhenAll(WhenState(a, IceConnectionState.Connected), WhenState(b, IceConnectionState.Connected));
 
+    /// <summary>Full trickle both ways, credentials first, then both gather; returns once both are connected.</summary>
+    public static async Task ConnectAsync(IceAgent a, IceAgent b)
+    {
+        Task connected = BothConnected(a, b);
+        TrickleBothWays(a, b);
+        ExchangeCredentials(a, b);
+        await Task.WhenAll(a.GatherAsync(), b.GatherAsync());
+        await WaitAsync(connected, "both agents connected");
+    }
+
     /// <summary><paramref name="late"/> joins <paramref name="gathered"/>, which already gathered: signalling both ways, then gathering.</summary>
     public static async Task JoinAsync(IceAgent late, IceAgent gathered)
     {
