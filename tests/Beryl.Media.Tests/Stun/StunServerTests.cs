@@ -56,6 +56,31 @@ public sealed class StunServerTests
     }
 
     [Test]
+    public async Task ClientIgnoresStrangersAndReturnsNullOnErrorResponse()
+    {
+        using Socket fakeServer = LoopbackSocket();
+        using Socket socket = LoopbackSocket();
+        Task<IPEndPoint?> query = StunClient.QueryMappedAddressAsync(socket, (IPEndPoint)fakeServer.LocalEndPoint!);
+
+        byte[] buffer = new byte[1500];
+        using var timeout = new CancellationTokenSource(Timeout);
+        SocketReceiveFromResult received = await fakeServer.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
+        Assert.That(StunMessage.TryParse(buffer.AsSpan(0, received.ReceivedBytes), out StunMessage request), Is.True);
+        StunTransactionId id = request.TransactionId;
+
+        byte[] answer = new byte[128];
+        // Another transaction's success must not be taken for ours.
+        var writer = new StunMessageWriter(answer, StunMessageClass.SuccessResponse, StunMethod.Binding, StunTransactionId.NewRandom());
+        writer.AddXorMappedAddress(new IPEndPoint(IPAddress.Parse("192.0.2.1"), 1));
+        await fakeServer.SendToAsync(writer.Written.ToArray(), SocketFlags.None, received.RemoteEndPoint);
+        writer = new StunMessageWriter(answer, StunMessageClass.ErrorResponse, StunMethod.Binding, id);
+        writer.AddErrorCode(StunErrorCode.ServerError, "busy");
+        await fakeServer.SendToAsync(writer.Written.ToArray(), SocketFlags.None, received.RemoteEndPoint);
+
+        Assert.That(await query.WaitAsync(Timeout), Is.Null);
+    }
+
+    [Test]
     public void RetransmissionWaitsDoubleThenUseTheLastMultiplier()
     {
         var policy = StunRetransmission.Default;
