@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using Beryl.Media.Ice;
 using Beryl.Media.Stun;
+using Beryl.Media.Tests.Stun;
 using static Beryl.Media.Tests.Ice.IceTestSupport;
 
 namespace Beryl.Media.Tests.Ice;
@@ -125,8 +127,7 @@ public sealed class IceAgentTests
         await b.GatherAsync();
         IPEndPoint target = b.LocalCandidates[0].EndPoint!;
 
-        using var intruder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        intruder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using Socket intruder = LoopbackUdp.Bind();
         byte[] buffer = new byte[256];
         var writer = new StunMessageWriter(buffer, StunMessageClass.Request, StunMethod.Binding, StunTransactionId.NewRandom());
         writer.AddUsername(b.LocalUfrag + ":evil");
@@ -134,11 +135,8 @@ public sealed class IceAgentTests
         writer.AddIceControlling(1);
         writer.AddMessageIntegrity("not the password"u8);
         writer.AddFingerprint();
-        await intruder.SendToAsync(writer.Written.ToArray(), SocketFlags.None, target);
-        byte[] answer = new byte[1500];
-        using var timeout = new CancellationTokenSource(TestTimeout);
-        SocketReceiveFromResult result = await intruder.ReceiveFromAsync(answer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
-        Assert.That(StunMessage.TryParse(answer.AsSpan(0, result.ReceivedBytes), out StunMessage response), Is.True);
+        byte[] answer = await LoopbackUdp.ExchangeAsync(intruder, target, writer.Written.ToArray());
+        Assert.That(StunMessage.TryParse(answer, out StunMessage response), Is.True);
         Assert.That(response.TryGetErrorCode(out int code, out _) ? code : 0, Is.EqualTo(401));
         Assert.That(b.Statistics.IntegrityFailures, Is.EqualTo(1));
 
@@ -204,8 +202,7 @@ public sealed class IceAgentTests
     [Test]
     public async Task UnreachableStunServerBoundsGathering()
     {
-        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using Socket silent = LoopbackUdp.Bind();
         var options = new IceAgentOptions
         {
             LoopbackOnly = true,
@@ -226,8 +223,7 @@ public sealed class IceAgentTests
         await using var b = new IceAgent(Options(IceRole.Controlled));
         await b.GatherAsync();
         IPEndPoint target = b.LocalCandidates[0].EndPoint!;
-        using var flooder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        flooder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using Socket flooder = LoopbackUdp.Bind();
         var random = new Random(8445);
         for (int i = 0; i < 3000; i++)
         {
@@ -286,11 +282,8 @@ public sealed class IceAgentTests
     {
         // Find a free port, then ask for a range of exactly that port.
         int port;
-        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
-        {
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using (Socket probe = LoopbackUdp.Bind())
             port = ((IPEndPoint)probe.LocalEndPoint!).Port;
-        }
         await using var agent = new IceAgent(Options(IceRole.Controlling) with { PortMin = port, PortMax = port });
         await agent.GatherAsync();
         Assert.That(agent.LocalCandidates.Single().Port, Is.EqualTo(port));
@@ -332,8 +325,7 @@ public sealed class IceAgentTests
     [Test]
     public async Task AllPairsFailingAfterEndOfCandidatesFailsTheAgent()
     {
-        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using Socket silent = LoopbackUdp.Bind();
         await using var agent = new IceAgent(Options(IceRole.Controlling));
         Task failed = WhenState(agent, IceConnectionState.Failed);
         await agent.GatherAsync();
@@ -351,6 +343,49 @@ public sealed class IceAgentTests
         Assert.That(check.TryGetPriority(out uint priority) ? priority >> 24 : 0, Is.EqualTo(110u), "peer-reflexive type preference");
         Assert.That(check.VerifyMessageIntegrity("0123456789012345678901"u8), Is.True);
         Assert.That(check.HasValidFingerprint, Is.True);
+    }
+
+    [Test]
+    public async Task RequestsWithUnknownRequiredAttributesGet420()
+    {
+        await using var agent = new IceAgent(Options(IceRole.Controlled));
+        await agent.GatherAsync();
+        using Socket peer = LoopbackUdp.Bind();
+        byte[] buffer = new byte[256];
+        var writer = new StunMessageWriter(buffer, StunMessageClass.Request, StunMethod.Binding, StunTransactionId.NewRandom());
+        writer.AddUsername(agent.LocalUfrag + ":peer");
+        writer.AddAttribute(0x0077, [1, 2, 3, 4]);
+        writer.AddMessageIntegrity(Encoding.UTF8.GetBytes(agent.LocalPassword));
+        writer.AddFingerprint();
+        byte[] answer = await LoopbackUdp.ExchangeAsync(peer, agent.LocalCandidates[0].EndPoint!, writer.Written.ToArray());
+        Assert.That(StunMessage.TryParse(answer, out StunMessage response), Is.True);
+        Assert.That(response.TryGetErrorCode(out int code, out _) ? code : 0, Is.EqualTo(420));
+        Assert.That(response.UnknownAttributesCount, Is.EqualTo(1));
+        Assert.That(response.GetUnknownAttribute(0), Is.EqualTo((ushort)0x0077));
+    }
+
+    [Test]
+    public async Task AuthenticRequestIsAnsweredWithItsSourceAndTheLocalPassword()
+    {
+        await using var agent = new IceAgent(Options(IceRole.Controlled));
+        await agent.GatherAsync();
+        using Socket peer = LoopbackUdp.Bind();
+        byte[] buffer = new byte[256];
+        var id = StunTransactionId.NewRandom();
+        var writer = new StunMessageWriter(buffer, StunMessageClass.Request, StunMethod.Binding, id);
+        writer.AddUsername(agent.LocalUfrag + ":peer");
+        writer.AddPriority(1862270975);
+        writer.AddIceControlling(42);
+        writer.AddMessageIntegrity(Encoding.UTF8.GetBytes(agent.LocalPassword));
+        writer.AddFingerprint();
+        byte[] answer = await LoopbackUdp.ExchangeAsync(peer, agent.LocalCandidates[0].EndPoint!, writer.Written.ToArray());
+        Assert.That(StunMessage.TryParse(answer, out StunMessage response), Is.True);
+        Assert.That(response.Class, Is.EqualTo(StunMessageClass.SuccessResponse));
+        Assert.That(response.TransactionId, Is.EqualTo(id));
+        Assert.That(response.TryGetXorMappedAddress(out IPEndPoint mapped) ? mapped : null, Is.EqualTo(peer.LocalEndPoint));
+        Assert.That(response.VerifyMessageIntegrity(Encoding.UTF8.GetBytes(agent.LocalPassword)), Is.True);
+        Assert.That(response.HasValidFingerprint, Is.True);
+        Assert.That(agent.State, Is.EqualTo(IceConnectionState.New), "remembered until the remote credentials arrive");
     }
 
     [Test]
