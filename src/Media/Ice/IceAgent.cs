@@ -26,7 +26,6 @@ public sealed partial class IceAgent : IAsyncDisposable
     private const string IceChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     private readonly object _sync = new();
-    private readonly object _eventSync = new();
     private readonly List<Action> _pendingEvents = [];
     private readonly IceAgentOptions _options;
     private readonly ulong _tieBreaker;
@@ -45,6 +44,7 @@ public sealed partial class IceAgent : IAsyncDisposable
     private byte[]? _remoteKey;
     private bool _remoteEndOfCandidates;
     private bool _closed;
+    private bool _flushingEvents;
 
     private long _packetsReceived;
     private long _packetsSent;
@@ -447,23 +447,26 @@ public sealed partial class IceAgent : IAsyncDisposable
         Raise(() => GatheringStateChanged?.Invoke(this, state));
     }
 
-    // Events are queued under _sync and raised after it is released, in order, so handlers may call back in.
+    // Events are queued under _sync and raised by one thread at a time, in order, with no lock held: handlers
+    // may call back into this agent or into another agent that raises events at us (trickle) without deadlock.
     private void Raise(Action raise) => _pendingEvents.Add(raise);
 
     private void FlushEvents()
     {
-        lock (_eventSync)
+        while (true)
         {
-            while (true)
+            Action[] batch;
+            lock (_sync)
             {
-                Action[] batch;
-                lock (_sync)
-                {
-                    if (_pendingEvents.Count == 0)
-                        return;
-                    batch = [.. _pendingEvents];
-                    _pendingEvents.Clear();
-                }
+                // Whoever is flushing already will also raise what was queued meanwhile.
+                if (_flushingEvents || _pendingEvents.Count == 0)
+                    return;
+                _flushingEvents = true;
+                batch = [.. _pendingEvents];
+                _pendingEvents.Clear();
+            }
+            try
+            {
                 foreach (Action raise in batch)
                 {
                     try
@@ -475,6 +478,11 @@ public sealed partial class IceAgent : IAsyncDisposable
                         Interlocked.Increment(ref _receiveErrors);
                     }
                 }
+            }
+            finally
+            {
+                lock (_sync)
+                    _flushingEvents = false;
             }
         }
     }

@@ -389,6 +389,25 @@ public sealed class IceAgentTests
     }
 
     [Test]
+    public async Task AgentsTricklingIntoEachOtherFromTwoThreadsDoNotDeadlock()
+    {
+        // Each agent's candidate event calls into the other from its own thread, the pattern that deadlocks
+        // if events are raised while holding a lock.
+        for (int attempt = 0; attempt < 10; attempt++)
+        {
+            await using var a = new IceAgent(Options(IceRole.Controlling));
+            await using var b = new IceAgent(Options(IceRole.Controlled));
+            Task connected = BothConnected(a, b);
+            TrickleBothWays(a, b);
+            a.StateChanged += (_, _) => _ = b.State;
+            b.StateChanged += (_, _) => _ = a.State;
+            ExchangeCredentials(a, b);
+            await WaitAsync(Task.WhenAll(Task.Run(() => a.GatherAsync()), Task.Run(() => b.GatherAsync())), "gathering");
+            await WaitAsync(connected, $"both agents connected (attempt {attempt})");
+        }
+    }
+
+    [Test]
     public void PairPriorityFollowsRfc8445()
     {
         Assert.That(IceCandidatePair.ComputePriority(10, 20), Is.EqualTo((10ul << 32) + 40));
