@@ -25,7 +25,6 @@ public sealed partial class IceAgent : IAsyncDisposable
     private const int ReceiveBufferLength = 2048;
 
     private readonly object _sync = new();
-    private readonly object _eventSync = new();
     private readonly List<Action> _pendingEvents = [];
     private readonly IceAgentOptions _options;
     private readonly ulong _tieBreaker;
@@ -44,6 +43,7 @@ public sealed partial class IceAgent : IAsyncDisposable
     private byte[]? _remoteKey;
     private bool _remoteEndOfCandidates;
     private bool _closed;
+    private bool _flushingEvents;
 
     private long _packetsReceived;
     private long _packetsSent;
@@ -91,6 +91,8 @@ public sealed partial class IceAgent : IAsyncDisposable
 
     /// <summary>The local address of the selected pair, or null.</summary>
     public IPEndPoint? SelectedLocalEndPoint => _selected?.Local.EndPoint;
+
+    internal int PairCount { get { lock (_sync) return _pairs.Count; } }
 
     /// <summary>Raised when <see cref="State"/> changes.</summary>
     public event EventHandler<IceConnectionState>? StateChanged;
@@ -442,23 +444,26 @@ public sealed partial class IceAgent : IAsyncDisposable
         Raise(() => GatheringStateChanged?.Invoke(this, state));
     }
 
-    // Events are queued under _sync and raised after it is released, in order, so handlers may call back in.
+    // Events are queued under _sync and raised by one thread at a time, in order, with no lock held: handlers
+    // may call back into this agent or into another agent that raises events at us (trickle) without deadlock.
     private void Raise(Action raise) => _pendingEvents.Add(raise);
 
     private void FlushEvents()
     {
-        lock (_eventSync)
+        while (true)
         {
-            while (true)
+            Action[] batch;
+            lock (_sync)
             {
-                Action[] batch;
-                lock (_sync)
-                {
-                    if (_pendingEvents.Count == 0)
-                        return;
-                    batch = [.. _pendingEvents];
-                    _pendingEvents.Clear();
-                }
+                // Whoever is flushing already will also raise what was queued meanwhile.
+                if (_flushingEvents || _pendingEvents.Count == 0)
+                    return;
+                _flushingEvents = true;
+                batch = [.. _pendingEvents];
+                _pendingEvents.Clear();
+            }
+            try
+            {
                 foreach (Action raise in batch)
                 {
                     try
@@ -470,6 +475,11 @@ public sealed partial class IceAgent : IAsyncDisposable
                         Interlocked.Increment(ref _receiveErrors);
                     }
                 }
+            }
+            finally
+            {
+                lock (_sync)
+                    _flushingEvents = false;
             }
         }
     }

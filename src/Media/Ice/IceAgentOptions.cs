@@ -3,7 +3,7 @@ using Beryl.Media.Stun;
 namespace Beryl.Media.Ice;
 
 /// <summary>Configuration of an <see cref="IceAgent"/>. Every timer is settable so tests can make failure fast.</summary>
-public sealed class IceAgentOptions
+public sealed record IceAgentOptions
 {
     /// <summary>The initial role; the peer connection decides (the offerer is usually controlling).</summary>
     public IceRole Role { get; init; } = IceRole.Controlling;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Beryl.Media.Ice;
@@ -197,8 +196,4 @@ public sealed class IceCandidate
         IceCandidateType.ServerReflexive => 100,
         _ => 0,
     };
-
-    internal bool IsLoopback => EndPoint is not null && IPAddress.IsLoopback(EndPoint.Address);
-
-    internal bool IsIPv6 => EndPoint?.AddressFamily == AddressFamily.InterNetworkV6;
 }

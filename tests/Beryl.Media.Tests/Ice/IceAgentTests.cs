@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using Beryl.Media.Ice;
 using Beryl.Media.Stun;
+using Beryl.Media.Tests.Stun;
 using static Beryl.Media.Tests.Ice.IceTestSupport;
 
 namespace Beryl.Media.Tests.Ice;
@@ -32,17 +34,15 @@ public sealed class IceAgentTests
     {
         await using var a = new IceAgent(Options(IceRole.Controlling));
         await using var b = new IceAgent(Options(IceRole.Controlled));
-        Task aConnected = WhenState(a, IceConnectionState.Connected);
-        Task bConnected = WhenState(b, IceConnectionState.Connected);
-        Trickle(a, b);
-        Trickle(b, a);
+        Task connected = BothConnected(a, b);
+        TrickleBothWays(a, b);
         if (credentialsFirst)
             ExchangeCredentials(a, b);
         await a.GatherAsync();
         await b.GatherAsync();
         if (!credentialsFirst)
             ExchangeCredentials(a, b);
-        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        await WaitAsync(connected, "both agents connected");
 
         Assert.That(a.Role, Is.EqualTo(IceRole.Controlling));
         Assert.That(b.Role, Is.EqualTo(IceRole.Controlled));
@@ -79,13 +79,7 @@ public sealed class IceAgentTests
     {
         await using var a = new IceAgent(Options(IceRole.Controlling));
         await using var b = new IceAgent(Options(IceRole.Controlling));
-        Task aConnected = WhenState(a, IceConnectionState.Connected);
-        Task bConnected = WhenState(b, IceConnectionState.Connected);
-        Trickle(a, b);
-        Trickle(b, a);
-        ExchangeCredentials(a, b);
-        await Task.WhenAll(a.GatherAsync(), b.GatherAsync());
-        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        await ConnectAsync(a, b);
         Assert.That(new[] { a.Role, b.Role }, Is.EquivalentTo(new[] { IceRole.Controlling, IceRole.Controlled }));
         Assert.That(a.Statistics.RoleConflicts + b.Statistics.RoleConflicts, Is.GreaterThan(0));
         await AssertDataFlowsBothWays(a, b);
@@ -96,13 +90,12 @@ public sealed class IceAgentTests
     {
         await using var a = new IceAgent(Options(IceRole.Controlling));
         await using var b = new IceAgent(Options(IceRole.Controlled));
-        Task aConnected = WhenState(a, IceConnectionState.Connected);
-        Task bConnected = WhenState(b, IceConnectionState.Connected);
+        Task connected = BothConnected(a, b);
         Trickle(b, a); // a learns b's candidates; b never hears of a's
         ExchangeCredentials(a, b);
         await b.GatherAsync();
         await a.GatherAsync();
-        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        await WaitAsync(connected, "both agents connected");
         Assert.That(b.SelectedRemoteEndPoint, Is.EqualTo(a.SelectedLocalEndPoint));
         await AssertDataFlowsBothWays(a, b);
     }
@@ -112,17 +105,16 @@ public sealed class IceAgentTests
     {
         await using var a = new IceAgent(Options(IceRole.Controlling));
         await using var b = new IceAgent(Options(IceRole.Controlled));
-        Task aConnected = WhenState(a, IceConnectionState.Connected);
-        Task bConnected = WhenState(b, IceConnectionState.Connected);
+        Task connected = BothConnected(a, b);
         Trickle(b, a);
         a.SetRemoteCredentials(b.LocalUfrag, b.LocalPassword);
         await b.GatherAsync();
         await a.GatherAsync();
         // b answers a's checks without knowing a's password, so a connects first and b only remembers them.
-        await WaitAsync(aConnected, "a connected");
+        await WaitAsync(WhenState(a, IceConnectionState.Connected), "a connected");
         Assert.That(b.State, Is.EqualTo(IceConnectionState.New));
         b.SetRemoteCredentials(a.LocalUfrag, a.LocalPassword);
-        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        await WaitAsync(connected, "both agents connected");
         await AssertDataFlowsBothWays(a, b);
     }
 
@@ -131,13 +123,11 @@ public sealed class IceAgentTests
     {
         await using var a = new IceAgent(Options(IceRole.Controlling));
         await using var b = new IceAgent(Options(IceRole.Controlled));
-        Task aConnected = WhenState(a, IceConnectionState.Connected);
-        Task bConnected = WhenState(b, IceConnectionState.Connected);
+        Task connected = BothConnected(a, b);
         await b.GatherAsync();
         IPEndPoint target = b.LocalCandidates[0].EndPoint!;
 
-        using var intruder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        intruder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using Socket intruder = LoopbackUdp.Bind();
         byte[] buffer = new byte[256];
         var writer = new StunMessageWriter(buffer, StunMessageClass.Request, StunMethod.Binding, StunTransactionId.NewRandom());
         writer.AddUsername(b.LocalUfrag + ":evil");
@@ -145,20 +135,13 @@ public sealed class IceAgentTests
         writer.AddIceControlling(1);
         writer.AddMessageIntegrity("not the password"u8);
         writer.AddFingerprint();
-        await intruder.SendToAsync(writer.Written.ToArray(), SocketFlags.None, target);
-        byte[] answer = new byte[1500];
-        using var timeout = new CancellationTokenSource(TestTimeout);
-        SocketReceiveFromResult result = await intruder.ReceiveFromAsync(answer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
-        Assert.That(StunMessage.TryParse(answer.AsSpan(0, result.ReceivedBytes), out StunMessage response), Is.True);
+        byte[] answer = await LoopbackUdp.ExchangeAsync(intruder, target, writer.Written.ToArray());
+        Assert.That(StunMessage.TryParse(answer, out StunMessage response), Is.True);
         Assert.That(response.TryGetErrorCode(out int code, out _) ? code : 0, Is.EqualTo(401));
         Assert.That(b.Statistics.IntegrityFailures, Is.EqualTo(1));
 
-        Trickle(a, b);
-        foreach (IceCandidate candidate in b.LocalCandidates)
-            a.AddRemoteCandidate(candidate);
-        ExchangeCredentials(a, b);
-        await a.GatherAsync();
-        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        await JoinAsync(a, b);
+        await WaitAsync(connected, "both agents connected");
         Assert.That(b.Statistics.IntegrityFailures, Is.EqualTo(1));
         Assert.That(b.SelectedRemoteEndPoint, Is.Not.EqualTo(intruder.LocalEndPoint), "the intruder never became a candidate");
     }
@@ -166,28 +149,15 @@ public sealed class IceAgentTests
     [Test]
     public async Task ConsentLossGoesDisconnectedThenFailed()
     {
-        IceAgentOptions Fast(IceRole role) => new()
+        IceAgentOptions Fast(IceRole role) => Options(role) with
         {
-            Role = role,
-            LoopbackOnly = true,
-            EnableIPv6 = false,
-            CheckInterval = TimeSpan.FromMilliseconds(10),
-            CheckRetransmission = new() { InitialTimeout = TimeSpan.FromMilliseconds(50), MaxTransmissions = 3, LastWaitMultiplier = 2 },
-            NominationDelay = TimeSpan.FromMilliseconds(50),
             ConsentInterval = TimeSpan.FromMilliseconds(100),
-            DisconnectedTimeout = TimeSpan.FromMilliseconds(300),
-            ConsentTimeout = TimeSpan.FromMilliseconds(1200),
+            DisconnectedTimeout = TimeSpan.FromMilliseconds(600),
+            ConsentTimeout = TimeSpan.FromMilliseconds(2000),
         };
         await using var a = new IceAgent(Fast(IceRole.Controlling));
         var b = new IceAgent(Fast(IceRole.Controlled));
-        Task aConnected = WhenState(a, IceConnectionState.Connected);
-        Task bConnected = WhenState(b, IceConnectionState.Connected);
-        Trickle(a, b);
-        Trickle(b, a);
-        ExchangeCredentials(a, b);
-        await a.GatherAsync();
-        await b.GatherAsync();
-        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        await ConnectAsync(a, b);
 
         // Consent keeps the call up across several intervals while the peer answers.
         var states = new List<IceConnectionState>();
@@ -232,8 +202,7 @@ public sealed class IceAgentTests
     [Test]
     public async Task UnreachableStunServerBoundsGathering()
     {
-        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using Socket silent = LoopbackUdp.Bind();
         var options = new IceAgentOptions
         {
             LoopbackOnly = true,
@@ -254,8 +223,7 @@ public sealed class IceAgentTests
         await using var b = new IceAgent(Options(IceRole.Controlled));
         await b.GatherAsync();
         IPEndPoint target = b.LocalCandidates[0].EndPoint!;
-        using var flooder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        flooder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using Socket flooder = LoopbackUdp.Bind();
         var random = new Random(8445);
         for (int i = 0; i < 3000; i++)
         {
@@ -270,14 +238,9 @@ public sealed class IceAgentTests
             flooder.SendTo(junk, target);
         }
 
-        Task aConnected = WhenState(a, IceConnectionState.Connected);
-        Task bConnected = WhenState(b, IceConnectionState.Connected);
-        Trickle(a, b);
-        foreach (IceCandidate candidate in b.LocalCandidates)
-            a.AddRemoteCandidate(candidate);
-        ExchangeCredentials(a, b);
-        await a.GatherAsync();
-        await WaitAsync(Task.WhenAll(aConnected, bConnected), "both agents connected");
+        Task connected = BothConnected(a, b);
+        await JoinAsync(a, b);
+        await WaitAsync(connected, "both agents connected");
         await AssertDataFlowsBothWays(a, b);
         IceAgentStatistics stats = b.Statistics;
         Assert.That(stats.StunParseFailures + stats.UnknownPacketsDropped + stats.UnknownSourceDropped, Is.GreaterThan(1000));
@@ -298,6 +261,150 @@ public sealed class IceAgentTests
         rebind.Bind(bound);
         Assert.That(rebind.LocalEndPoint, Is.EqualTo(bound));
         Assert.That(agent.Send([0x80]), Is.False);
+    }
+
+    [Test]
+    public async Task DualStackLoopbackPairsOnlyWithinEachFamily()
+    {
+        if (!Socket.OSSupportsIPv6)
+            Assert.Ignore("no IPv6 on this host");
+        await using var a = new IceAgent(Options(IceRole.Controlling) with { EnableIPv6 = true });
+        await using var b = new IceAgent(Options(IceRole.Controlled) with { EnableIPv6 = true });
+        await ConnectAsync(a, b);
+        if (a.LocalCandidates.Count < 2)
+            Assert.Ignore("::1 cannot be bound on this host");
+        Assert.That(a.SelectedLocalEndPoint!.AddressFamily, Is.EqualTo(a.SelectedRemoteEndPoint!.AddressFamily));
+        await AssertDataFlowsBothWays(a, b);
+    }
+
+    [Test]
+    public async Task PortRangeIsHonoured()
+    {
+        // Find a free port, then ask for a range of exactly that port.
+        int port;
+        using (Socket probe = LoopbackUdp.Bind())
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        await using var agent = new IceAgent(Options(IceRole.Controlling) with { PortMin = port, PortMax = port });
+        await agent.GatherAsync();
+        Assert.That(agent.LocalCandidates.Single().Port, Is.EqualTo(port));
+
+        await using var blocked = new IceAgent(Options(IceRole.Controlling) with { PortMin = port, PortMax = port });
+        await blocked.GatherAsync();
+        Assert.That(blocked.LocalCandidates, Is.Empty, "the only port in the range is taken");
+        Assert.That(blocked.GatheringState, Is.EqualTo(IceGatheringState.Complete));
+    }
+
+    [Test]
+    public async Task UnusableRemoteCandidatesAreNeverPaired()
+    {
+        await using var agent = new IceAgent(Options(IceRole.Controlling));
+        await agent.GatherAsync();
+        agent.SetRemoteCredentials("ufrag", "0123456789012345678901");
+        string[] lines =
+        [
+            "candidate:1 1 udp 2122260223 192.0.2.10 40000 typ host",             // not loopback: would leave the host
+            "candidate:2 1 udp 2122260223 abcd-ef.local 40001 typ host",          // mDNS: not resolved
+            "candidate:3 1 tcp 1518280447 127.0.0.1 40002 typ host tcptype passive", // not UDP
+            "candidate:4 2 udp 2122260222 127.0.0.1 40003 typ host",              // second component: rtcp-mux only
+            "candidate:5 1 udp 2122260223 ::1 40004 typ host",                    // other family (IPv6 off)
+        ];
+        foreach (string line in lines)
+        {
+            Assert.That(IceCandidate.TryParse(line, out IceCandidate candidate), Is.True, line);
+            agent.AddRemoteCandidate(candidate);
+        }
+        Assert.That(agent.PairCount, Is.Zero);
+        Assert.That(agent.State, Is.EqualTo(IceConnectionState.New));
+
+        Assert.That(IceCandidate.TryParse("candidate:6 1 udp 2122260223 127.0.0.1 40005 typ host", out IceCandidate usable), Is.True);
+        agent.AddRemoteCandidate(usable);
+        Assert.That(agent.PairCount, Is.EqualTo(1));
+        Assert.That(agent.State, Is.EqualTo(IceConnectionState.Checking));
+    }
+
+    [Test]
+    public async Task AllPairsFailingAfterEndOfCandidatesFailsTheAgent()
+    {
+        using Socket silent = LoopbackUdp.Bind();
+        await using var agent = new IceAgent(Options(IceRole.Controlling));
+        Task failed = WhenState(agent, IceConnectionState.Failed);
+        await agent.GatherAsync();
+        agent.SetRemoteCredentials("ufrag", "0123456789012345678901");
+        var target = (IPEndPoint)silent.LocalEndPoint!;
+        agent.AddRemoteCandidate(new IceCandidate("1", 1, "udp", 2122260223, target.Address.ToString(), target.Port, IceCandidateType.Host));
+        agent.EndOfRemoteCandidates();
+        await WaitAsync(failed, "Failed");
+        Assert.That(silent.Available, Is.GreaterThan(0), "the checks were sent and retransmitted");
+        byte[] buffer = new byte[1500];
+        int length = silent.Receive(buffer);
+        Assert.That(StunMessage.TryParse(buffer.AsSpan(0, length), out StunMessage check), Is.True);
+        Assert.That(check.Username, Is.EqualTo("ufrag:" + agent.LocalUfrag));
+        Assert.That(check.TryGetIceControlling(out _), Is.True);
+        Assert.That(check.TryGetPriority(out uint priority) ? priority >> 24 : 0, Is.EqualTo(110u), "peer-reflexive type preference");
+        Assert.That(check.VerifyMessageIntegrity("0123456789012345678901"u8), Is.True);
+        Assert.That(check.HasValidFingerprint, Is.True);
+    }
+
+    [Test]
+    public async Task RequestsWithUnknownRequiredAttributesGet420()
+    {
+        await using var agent = new IceAgent(Options(IceRole.Controlled));
+        await agent.GatherAsync();
+        using Socket peer = LoopbackUdp.Bind();
+        byte[] buffer = new byte[256];
+        var writer = new StunMessageWriter(buffer, StunMessageClass.Request, StunMethod.Binding, StunTransactionId.NewRandom());
+        writer.AddUsername(agent.LocalUfrag + ":peer");
+        writer.AddAttribute(0x0077, [1, 2, 3, 4]);
+        writer.AddMessageIntegrity(Encoding.UTF8.GetBytes(agent.LocalPassword));
+        writer.AddFingerprint();
+        byte[] answer = await LoopbackUdp.ExchangeAsync(peer, agent.LocalCandidates[0].EndPoint!, writer.Written.ToArray());
+        Assert.That(StunMessage.TryParse(answer, out StunMessage response), Is.True);
+        Assert.That(response.TryGetErrorCode(out int code, out _) ? code : 0, Is.EqualTo(420));
+        Assert.That(response.UnknownAttributesCount, Is.EqualTo(1));
+        Assert.That(response.GetUnknownAttribute(0), Is.EqualTo((ushort)0x0077));
+    }
+
+    [Test]
+    public async Task AuthenticRequestIsAnsweredWithItsSourceAndTheLocalPassword()
+    {
+        await using var agent = new IceAgent(Options(IceRole.Controlled));
+        await agent.GatherAsync();
+        using Socket peer = LoopbackUdp.Bind();
+        byte[] buffer = new byte[256];
+        var id = StunTransactionId.NewRandom();
+        var writer = new StunMessageWriter(buffer, StunMessageClass.Request, StunMethod.Binding, id);
+        writer.AddUsername(agent.LocalUfrag + ":peer");
+        writer.AddPriority(1862270975);
+        writer.AddIceControlling(42);
+        writer.AddMessageIntegrity(Encoding.UTF8.GetBytes(agent.LocalPassword));
+        writer.AddFingerprint();
+        byte[] answer = await LoopbackUdp.ExchangeAsync(peer, agent.LocalCandidates[0].EndPoint!, writer.Written.ToArray());
+        Assert.That(StunMessage.TryParse(answer, out StunMessage response), Is.True);
+        Assert.That(response.Class, Is.EqualTo(StunMessageClass.SuccessResponse));
+        Assert.That(response.TransactionId, Is.EqualTo(id));
+        Assert.That(response.TryGetXorMappedAddress(out IPEndPoint mapped) ? mapped : null, Is.EqualTo(peer.LocalEndPoint));
+        Assert.That(response.VerifyMessageIntegrity(Encoding.UTF8.GetBytes(agent.LocalPassword)), Is.True);
+        Assert.That(response.HasValidFingerprint, Is.True);
+        Assert.That(agent.State, Is.EqualTo(IceConnectionState.New), "remembered until the remote credentials arrive");
+    }
+
+    [Test]
+    public async Task AgentsTricklingIntoEachOtherFromTwoThreadsDoNotDeadlock()
+    {
+        // Each agent's candidate event calls into the other from its own thread, the pattern that deadlocks
+        // if events are raised while holding a lock.
+        for (int attempt = 0; attempt < 10; attempt++)
+        {
+            await using var a = new IceAgent(Options(IceRole.Controlling));
+            await using var b = new IceAgent(Options(IceRole.Controlled));
+            Task connected = BothConnected(a, b);
+            TrickleBothWays(a, b);
+            a.StateChanged += (_, _) => _ = b.State;
+            b.StateChanged += (_, _) => _ = a.State;
+            ExchangeCredentials(a, b);
+            await WaitAsync(Task.WhenAll(Task.Run(() => a.GatherAsync()), Task.Run(() => b.GatherAsync())), "gathering");
+            await WaitAsync(connected, $"both agents connected (attempt {attempt})");
+        }
     }
 
     [Test]

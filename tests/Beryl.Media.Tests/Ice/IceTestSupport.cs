@@ -35,6 +35,35 @@ internal static class IceTestSupport
     /// <summary>Forwards every candidate <paramref name="from"/> gathers to <paramref name="to"/>.</summary>
     public static void Trickle(IceAgent from, IceAgent to) => from.LocalCandidateGathered += (_, c) => to.AddRemoteCandidate(c);
 
+    public static void TrickleBothWays(IceAgent a, IceAgent b)
+    {
+        Trickle(a, b);
+        Trickle(b, a);
+    }
+
+    public static Task BothConnected(IceAgent a, IceAgent b) =>
+        Task.WhenAll(WhenState(a, IceConnectionState.Connected), WhenState(b, IceConnectionState.Connected));
+
+    /// <summary>Full trickle both ways, credentials first, then both gather; returns once both are connected.</summary>
+    public static async Task ConnectAsync(IceAgent a, IceAgent b)
+    {
+        Task connected = BothConnected(a, b);
+        TrickleBothWays(a, b);
+        ExchangeCredentials(a, b);
+        await Task.WhenAll(a.GatherAsync(), b.GatherAsync());
+        await WaitAsync(connected, "both agents connected");
+    }
+
+    /// <summary><paramref name="late"/> joins <paramref name="gathered"/>, which already gathered: signalling both ways, then gathering.</summary>
+    public static async Task JoinAsync(IceAgent late, IceAgent gathered)
+    {
+        Trickle(late, gathered);
+        foreach (IceCandidate candidate in gathered.LocalCandidates)
+            late.AddRemoteCandidate(candidate);
+        ExchangeCredentials(late, gathered);
+        await late.GatherAsync();
+    }
+
     public static void ExchangeCredentials(IceAgent a, IceAgent b)
     {
         a.SetRemoteCredentials(b.LocalUfrag, b.LocalPassword);

@@ -7,29 +7,11 @@ namespace Beryl.Media.Tests.Stun;
 [TestFixture]
 public sealed class StunServerTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-
-    private static Socket LoopbackSocket()
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return socket;
-    }
-
-    private static async Task<byte[]> ExchangeAsync(Socket socket, IPEndPoint server, byte[] request)
-    {
-        await socket.SendToAsync(request, SocketFlags.None, server);
-        byte[] buffer = new byte[1500];
-        using var timeout = new CancellationTokenSource(Timeout);
-        SocketReceiveFromResult result = await socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
-        return buffer.AsSpan(0, result.ReceivedBytes).ToArray();
-    }
-
     [Test]
     public async Task ClientLearnsItsLoopbackAddress()
     {
         await using var server = StunServer.Start(new IPEndPoint(IPAddress.Loopback, 0));
-        using Socket socket = LoopbackSocket();
+        using Socket socket = LoopbackUdp.Bind();
         IPEndPoint? mapped = await StunClient.QueryMappedAddressAsync(socket, server.LocalEndPoint);
         Assert.That(mapped, Is.EqualTo(socket.LocalEndPoint));
         Assert.That(server.Answered, Is.EqualTo(1));
@@ -38,8 +20,8 @@ public sealed class StunServerTests
     [Test]
     public async Task ClientRetransmitsThenGivesUp()
     {
-        using Socket silent = LoopbackSocket(); // bound but never answers
-        using Socket socket = LoopbackSocket();
+        using Socket silent = LoopbackUdp.Bind(); // bound but never answers
+        using Socket socket = LoopbackUdp.Bind();
         var retransmission = new StunRetransmission { InitialTimeout = TimeSpan.FromMilliseconds(20), MaxTransmissions = 3, LastWaitMultiplier = 2 };
         IPEndPoint? mapped = await StunClient.QueryMappedAddressAsync(socket, (IPEndPoint)silent.LocalEndPoint!, retransmission);
         Assert.That(mapped, Is.Null);
@@ -56,6 +38,31 @@ public sealed class StunServerTests
     }
 
     [Test]
+    public async Task ClientIgnoresStrangersAndReturnsNullOnErrorResponse()
+    {
+        using Socket fakeServer = LoopbackUdp.Bind();
+        using Socket socket = LoopbackUdp.Bind();
+        Task<IPEndPoint?> query = StunClient.QueryMappedAddressAsync(socket, (IPEndPoint)fakeServer.LocalEndPoint!);
+
+        byte[] buffer = new byte[1500];
+        using var timeout = new CancellationTokenSource(LoopbackUdp.Timeout);
+        SocketReceiveFromResult received = await fakeServer.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
+        Assert.That(StunMessage.TryParse(buffer.AsSpan(0, received.ReceivedBytes), out StunMessage request), Is.True);
+        StunTransactionId id = request.TransactionId;
+
+        byte[] answer = new byte[128];
+        // Another transaction's success must not be taken for ours.
+        var writer = new StunMessageWriter(answer, StunMessageClass.SuccessResponse, StunMethod.Binding, StunTransactionId.NewRandom());
+        writer.AddXorMappedAddress(new IPEndPoint(IPAddress.Parse("192.0.2.1"), 1));
+        await fakeServer.SendToAsync(writer.Written.ToArray(), SocketFlags.None, received.RemoteEndPoint);
+        writer = new StunMessageWriter(answer, StunMessageClass.ErrorResponse, StunMethod.Binding, id);
+        writer.AddErrorCode(StunErrorCode.ServerError, "busy");
+        await fakeServer.SendToAsync(writer.Written.ToArray(), SocketFlags.None, received.RemoteEndPoint);
+
+        Assert.That(await query.WaitAsync(LoopbackUdp.Timeout), Is.Null);
+    }
+
+    [Test]
     public void RetransmissionWaitsDoubleThenUseTheLastMultiplier()
     {
         var policy = StunRetransmission.Default;
@@ -67,13 +74,13 @@ public sealed class StunServerTests
     public async Task MalformedRequestGets400AndUnknownRequiredAttributeGets420()
     {
         await using var server = StunServer.Start(new IPEndPoint(IPAddress.Loopback, 0));
-        using Socket socket = LoopbackSocket();
+        using Socket socket = LoopbackUdp.Bind();
 
         byte[] buffer = new byte[64];
         var id = StunTransactionId.NewRandom();
         var writer = new StunMessageWriter(buffer, StunMessageClass.Request, StunMethod.Binding, id);
         writer.AddAttribute(StunAttributeType.Priority, [1, 2]); // PRIORITY must be 4 bytes
-        byte[] answer = await ExchangeAsync(socket, server.LocalEndPoint, writer.Written.ToArray());
+        byte[] answer = await LoopbackUdp.ExchangeAsync(socket, server.LocalEndPoint, writer.Written.ToArray());
         Assert.That(StunMessage.TryParse(answer, out StunMessage response), Is.True);
         Assert.That(response.Class, Is.EqualTo(StunMessageClass.ErrorResponse));
         Assert.That(response.TransactionId, Is.EqualTo(id));
@@ -83,7 +90,7 @@ public sealed class StunServerTests
         writer.AddAttribute(0x0042, [7]);
         writer.AddAttribute(0xC042, [7]);
         writer.AddFingerprint();
-        answer = await ExchangeAsync(socket, server.LocalEndPoint, writer.Written.ToArray());
+        answer = await LoopbackUdp.ExchangeAsync(socket, server.LocalEndPoint, writer.Written.ToArray());
         Assert.That(StunMessage.TryParse(answer, out response), Is.True);
         Assert.That(response.TryGetErrorCode(out code, out _) ? code : 0, Is.EqualTo(420));
         Assert.That(response.UnknownAttributesCount, Is.EqualTo(1));
@@ -96,7 +103,7 @@ public sealed class StunServerTests
     public async Task IndicationsAndGarbageAreDroppedAndTheServerKeepsAnswering()
     {
         await using var server = StunServer.Start(new IPEndPoint(IPAddress.Loopback, 0));
-        using Socket socket = LoopbackSocket();
+        using Socket socket = LoopbackUdp.Bind();
         byte[] indication = new byte[20];
         _ = new StunMessageWriter(indication, StunMessageClass.Indication, StunMethod.Binding, StunTransactionId.NewRandom());
         await socket.SendToAsync(indication, SocketFlags.None, server.LocalEndPoint);
