@@ -110,6 +110,9 @@ public sealed class DtlsTransport : IDisposable
         HandshakeFailures = Interlocked.Read(ref _handshakeFailures),
     };
 
+    /// <summary>Received datagrams the DTLS thread has not read yet.</summary>
+    internal int PendingDatagrams => _channel.Pending;
+
     /// <summary>
     /// Whether a datagram belongs to DTLS by RFC 7983's demultiplexing rule (first byte 20 to 63), for a receive
     /// path that also carries STUN and SRTP.
