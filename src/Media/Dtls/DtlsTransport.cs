@@ -110,6 +110,16 @@ public sealed class DtlsTransport : IDisposable
         HandshakeFailures = Interlocked.Read(ref _handshakeFailures),
     };
 
+    /// <summary>Whether the DTLS thread is still running.</summary>
+    internal bool IsThreadAlive
+    {
+        get
+        {
+            lock (_gate)
+                return _thread?.IsAlive ?? false;
+        }
+    }
+
     /// <summary>Received datagrams the DTLS thread has not read yet.</summary>
     internal int PendingDatagrams => _channel.Pending;
 
