@@ -30,6 +30,16 @@ internal sealed class DtlsDatagramChannel : DatagramTransport
 
     public long Sent => Interlocked.Read(ref _sent);
 
+    /// <summary>Datagrams queued and not yet read.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate)
+                return _count;
+        }
+    }
+
     public enum EnqueueResult
     {
         Queued,

@@ -110,6 +110,19 @@ public sealed class DtlsTransport : IDisposable
         HandshakeFailures = Interlocked.Read(ref _handshakeFailures),
     };
 
+    /// <summary>Whether the DTLS thread is still running.</summary>
+    internal bool IsThreadAlive
+    {
+        get
+        {
+            lock (_gate)
+                return _thread?.IsAlive ?? false;
+        }
+    }
+
+    /// <summary>Received datagrams the DTLS thread has not read yet.</summary>
+    internal int PendingDatagrams => _channel.Pending;
+
     /// <summary>
     /// Whether a datagram belongs to DTLS by RFC 7983's demultiplexing rule (first byte 20 to 63), for a receive
     /// path that also carries STUN and SRTP.
@@ -237,21 +250,22 @@ public sealed class DtlsTransport : IDisposable
 
     private void OnDeadline()
     {
-        bool fingerprintMissing = false;
+        bool wakeOnly;
         lock (_gate)
         {
             if (!_handshakeStarted || _handshakeSettled)
                 return;
-            fingerprintMissing = _waitingForRemoteFingerprint && _remoteFingerprints.Length == 0;
+            bool fingerprintMissing = _waitingForRemoteFingerprint && _remoteFingerprints.Length == 0;
             if (_callerToken.IsCancellationRequested)
                 _cancelledByCaller = true;
             else if (fingerprintMissing)
                 _failure ??= (DtlsHandshakeFailure.RemoteFingerprintMissing, "no remote fingerprint was set to verify the peer's certificate against");
             else
                 _failure ??= (DtlsHandshakeFailure.Timeout, $"the DTLS handshake did not complete within {_options.HandshakeTimeout.TotalSeconds:0.###} s");
+            // A handshake stuck on a missing fingerprint is woken with the channel still open, so the peer hears why.
+            wakeOnly = fingerprintMissing && !_cancelledByCaller;
         }
-        // A handshake stuck on a missing fingerprint is woken with the channel still open, so the peer hears why.
-        if (fingerprintMissing && !_cancelledByCaller)
+        if (wakeOnly)
             _abort.Cancel();
         else
             Abort();

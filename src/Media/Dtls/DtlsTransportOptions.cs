@@ -31,6 +31,8 @@ public sealed class DtlsTransportOptions
             throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), HandshakeTimeout, "must be positive and fit in int milliseconds");
         if (SrtpProfiles is null || SrtpProfiles.Count == 0)
             throw new ArgumentException("at least one SRTP protection profile is needed", nameof(SrtpProfiles));
+        if (SrtpProfiles.Distinct().Count() != SrtpProfiles.Count)
+            throw new ArgumentException("an SRTP protection profile is listed twice", nameof(SrtpProfiles));
         foreach (var profile in SrtpProfiles)
         {
             if (!SrtpProtectionProfiles.IsSupported(profile))

@@ -24,6 +24,7 @@ public sealed class DtlsCertificateTests
             Assert.That(certificate.NotBefore, Is.LessThan(DateTime.Now.AddHours(-12)));
             Assert.That(certificate.NotAfter, Is.GreaterThan(DateTime.Now.AddDays(364)).And.LessThan(DateTime.Now.AddDays(366)));
             Assert.That(identity.NotAfter - identity.NotBefore, Is.EqualTo(TimeSpan.FromDays(366)).Within(TimeSpan.FromMinutes(1)));
+            Assert.That(identity.NotAfter.UtcDateTime, Is.EqualTo(certificate.NotAfter.ToUniversalTime()).Within(TimeSpan.FromSeconds(1)));
             Assert.That(certificate.SerialNumberBytes.Length, Is.GreaterThanOrEqualTo(8));
             Assert.That(identity.Fingerprint.Algorithm, Is.EqualTo(DtlsFingerprintAlgorithm.Sha256));
             Assert.That(identity.Fingerprint.Digest.ToArray(), Is.EqualTo(SHA256.HashData(certificate.RawData)));

@@ -76,10 +76,8 @@ internal sealed class DtlsTestPair : IDisposable
     {
         var server = Server.HandshakeAsync();
         var client = Client.HandshakeAsync();
-        var both = Task.WhenAll(client, server);
-        var finished = await Task.WhenAny(both, Task.Delay(TimeSpan.FromSeconds(30)));
-        if (finished != both)
-            Assert.Fail("the handshakes did not settle within 30 s");
+        // WhenAny of the one WhenAll task completes when both settle, whether they succeed or fail.
+        await Task.WhenAny(Task.WhenAll(client, server)).WaitAsync(TimeSpan.FromSeconds(30));
         return (client, server);
     }
 

@@ -94,6 +94,7 @@ public sealed class DtlsTransportResilienceTests
 
         Assert.That(await serverClosed.Task.WaitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(DtlsTransportState.Closed));
         Assert.That(pair.Client.State, Is.EqualTo(DtlsTransportState.Closed));
+        Assert.That(pair.Client.IsThreadAlive, Is.False, "Close must release the DTLS thread");
         Assert.That(pair.Server.State, Is.EqualTo(DtlsTransportState.Closed));
     }
 
@@ -109,6 +110,7 @@ public sealed class DtlsTransportResilienceTests
         var error = Assert.ThrowsAsync<DtlsHandshakeException>(async () => await handshake.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.That(error!.Reason, Is.EqualTo(DtlsHandshakeFailure.Closed));
         Assert.That(lonely.State, Is.EqualTo(DtlsTransportState.Closed));
+        Assert.That(lonely.IsThreadAlive, Is.False, "Close must release the DTLS thread");
         Assert.Throws<ObjectDisposedException>(() => lonely.HandshakeAsync());
     }
 
@@ -184,4 +186,27 @@ public sealed class DtlsTransportResilienceTests
     [TestCase(new byte[0], false)]
     public void IsDtlsDatagram_FollowsRfc7983(byte[] datagram, bool expected) =>
         Assert.That(DtlsTransport.IsDtlsDatagram(datagram), Is.EqualTo(expected));
+
+    [Test]
+    public void Constructor_RejectsUnusableOptions()
+    {
+        static void Create(DtlsTransportOptions options) => new DtlsTransport(TestIdentities.Client, DtlsRole.Client, _ => { }, options).Dispose();
+        Assert.Throws<ArgumentException>(() => Create(new DtlsTransportOptions { SrtpProfiles = [] }));
+        Assert.Throws<ArgumentException>(() => Create(new DtlsTransportOptions { SrtpProfiles = [Beryl.Media.Srtp.SrtpProtectionProfile.AeadAes128Gcm, Beryl.Media.Srtp.SrtpProtectionProfile.AeadAes128Gcm] }));
+        Assert.Throws<ArgumentException>(() => Create(new DtlsTransportOptions { SrtpProfiles = [(Beryl.Media.Srtp.SrtpProtectionProfile)0x0008] }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Create(new DtlsTransportOptions { HandshakeTimeout = TimeSpan.Zero }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Create(new DtlsTransportOptions { Mtu = 100 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Create(new DtlsTransportOptions { Mtu = 1400, MaxReceiveDatagramSize = 1300 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Create(new DtlsTransportOptions { ReceiveQueueCapacity = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DtlsTransport(TestIdentities.Client, (DtlsRole)7, _ => { }));
+    }
+
+    [Test]
+    public void HandshakeAsync_RunsOncePerTransport()
+    {
+        using var lonely = new DtlsTransport(TestIdentities.Client, DtlsRole.Client, _ => { });
+        lonely.SetRemoteFingerprint(TestIdentities.Server.Fingerprint);
+        _ = lonely.HandshakeAsync();
+        Assert.Throws<InvalidOperationException>(() => lonely.HandshakeAsync());
+    }
 }
