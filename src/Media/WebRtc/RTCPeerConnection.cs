@@ -36,6 +36,7 @@ public sealed class RTCPeerConnection : IAsyncDisposable
     private bool _isOfferer;
     private bool _handshakeStarted;
     private SrtpProtectionProfile? _profile;
+    private DtlsHandshakeFailure? _dtlsFailure;
     private long _unknownPackets, _earlyPackets, _rejectedCandidates;
 
     /// <summary>Creates a peer connection; nothing is bound or sent until a description is set.</summary>
@@ -314,6 +315,7 @@ public sealed class RTCPeerConnection : IAsyncDisposable
                 _ice?.Statistics ?? default,
                 _dtls?.Counters ?? default,
                 _profile,
+                _dtlsFailure,
                 _ice?.SelectedRemoteEndPoint,
                 Interlocked.Read(ref _unknownPackets),
                 Interlocked.Read(ref _earlyPackets),
@@ -422,6 +424,7 @@ public sealed class RTCPeerConnection : IAsyncDisposable
         {
             lock (_sync)
             {
+                _dtlsFailure = ex is DtlsHandshakeException failure ? failure.Reason : DtlsHandshakeFailure.Closed;
                 if (signalingState != RTCSignalingState.closed)
                     SetConnectionState(RTCPeerConnectionState.failed);
             }

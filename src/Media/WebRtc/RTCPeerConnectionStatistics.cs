@@ -30,13 +30,14 @@ public readonly record struct AudioRtpStatistics(
 /// <param name="Ice">The ICE agent.</param>
 /// <param name="Dtls">The DTLS transport.</param>
 /// <param name="DtlsProfile">The negotiated SRTP protection profile, once connected.</param>
+/// <param name="DtlsFailure">Why the DTLS handshake failed (a fingerprint mismatch, say), or null.</param>
 /// <param name="SelectedRemoteEndPoint">The remote address of the selected ICE pair.</param>
 /// <param name="UnknownPackets">Datagrams that are neither STUN, DTLS nor RTP/RTCP (RFC 7983): dropped.</param>
 /// <param name="EarlyPackets">DTLS or SRTP datagrams that came before their transport existed: dropped.</param>
 /// <param name="RejectedCandidates">Remote candidates that could not be parsed or came out of turn.</param>
 public readonly record struct RTCPeerConnectionStatistics(
     AudioRtpStatistics Audio, IceAgentStatistics Ice, DtlsTransportCounters Dtls, SrtpProtectionProfile? DtlsProfile,
-    IPEndPoint? SelectedRemoteEndPoint, long UnknownPackets, long EarlyPackets, long RejectedCandidates);
+    DtlsHandshakeFailure? DtlsFailure, IPEndPoint? SelectedRemoteEndPoint, long UnknownPackets, long EarlyPackets, long RejectedCandidates);
 
 /// <summary>The outcome of <see cref="RTCPeerConnection.setRemoteDescription"/>: success, or why the description was refused.</summary>
 public readonly record struct SetDescriptionResult(bool IsSuccess, string? Error)

@@ -102,6 +102,7 @@ public sealed class PeerConnectionTests
         Task failed = await Task.WhenAny(offerer.Failed, Task.Delay(Timeout));
         Assert.That(failed, Is.SameAs(offerer.Failed), $"the offerer ends {offerer.Connection.connectionState}");
         Assert.That(offerer.Connection.GetStatistics().Dtls.FingerprintMismatches, Is.EqualTo(1));
+        Assert.That(offerer.Connection.GetStatistics().DtlsFailure, Is.EqualTo(Beryl.Media.Dtls.DtlsHandshakeFailure.RemoteFingerprintMismatch));
         Assert.That(offerer.Connection.SendAudio(160, new byte[160]), Is.False, "no media without an authenticated peer");
     }
 
