@@ -18,38 +18,12 @@ internal static class FramesCommand
         if (!SpeexNative.IsAvailable)
             Console.WriteLine($"install libspeexdsp1 ({SpeexNative.UnavailableReason}); the speex column is skipped.");
 
-        // In-process and short: 12 cases finish in a few minutes on 2 cores, and no separate
-        // benchmark project is generated and built next to other work in the repository.
-        var job = Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithLaunchCount(1)
-            .WithWarmupCount(3)
-            .WithIterationCount(8)
-            .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250))
-            .WithId("short");
-
-        var config = ManualConfig.CreateEmpty()
-            .AddJob(job)
-            .AddLogger(ConsoleLogger.Default)
-            .AddColumnProvider(DefaultColumnProviders.Instance)
-            .AddExporter(BenchmarkDotNet.Exporters.MarkdownExporter.GitHub)
-            .WithOption(ConfigOptions.DisableOptimizationsValidator, false)
-            .WithOption(ConfigOptions.JoinSummary, true)
-            .WithArtifactsPath(ArtifactsPath())
+        var config = ShortJob.Config()
             .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40));
 
         var summary = BenchmarkRunner.Run<FrameBenchmarks>(config, args);
         PrintRatios(summary);
         return summary.HasCriticalValidationErrors ? 1 : 0;
-    }
-
-    /// <summary>bench/Beryl.Bench/BenchmarkDotNet.Artifacts (git-ignored), whatever the working folder.</summary>
-    private static string ArtifactsPath()
-    {
-        string? repo = Quality.QualityCommand.FindRepoRoot();
-        return repo is null
-            ? Path.GetFullPath("BenchmarkDotNet.Artifacts")
-            : Path.Combine(repo, "bench", "Beryl.Bench", "BenchmarkDotNet.Artifacts");
     }
 
     private static string LoadAverage()

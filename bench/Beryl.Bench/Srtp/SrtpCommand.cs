@@ -16,23 +16,7 @@ internal static class SrtpCommand
 {
     public static int Run(string[] args)
     {
-        // Same short in-process job as the frames command: four cases in well under a minute.
-        var job = Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithLaunchCount(1)
-            .WithWarmupCount(3)
-            .WithIterationCount(8)
-            .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250))
-            .WithId("short");
-
-        var config = ManualConfig.CreateEmpty()
-            .AddJob(job)
-            .AddLogger(ConsoleLogger.Default)
-            .AddColumnProvider(DefaultColumnProviders.Instance)
-            .AddExporter(BenchmarkDotNet.Exporters.MarkdownExporter.GitHub)
-            .WithOption(ConfigOptions.DisableOptimizationsValidator, false)
-            .WithOption(ConfigOptions.JoinSummary, true)
-            .WithArtifactsPath(ArtifactsPath());
+        var config = ShortJob.Config();
         if (!LibSrtpNative.IsAvailable)
         {
             Console.WriteLine($"{LibSrtpNative.UnavailableReason} The libsrtp column is skipped.");
@@ -42,14 +26,6 @@ internal static class SrtpCommand
         var summary = BenchmarkRunner.Run<SrtpBenchmarks>(config, args);
         PrintRatios(summary);
         return summary.HasCriticalValidationErrors ? 1 : 0;
-    }
-
-    private static string ArtifactsPath()
-    {
-        string? repo = Quality.QualityCommand.FindRepoRoot();
-        return repo is null
-            ? Path.GetFullPath("BenchmarkDotNet.Artifacts")
-            : Path.Combine(repo, "bench", "Beryl.Bench", "BenchmarkDotNet.Artifacts");
     }
 
     private static void PrintRatios(Summary summary)
