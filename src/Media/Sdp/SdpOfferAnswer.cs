@@ -392,7 +392,7 @@ public static class SdpOfferAnswer
         {
             // candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> ...
             string[] fields = candidate.Split(' ');
-            if (fields.Length >= 6 && fields[1] == "1" && SdpText.TryParseInt(fields[5], 1, 65535, out int port) && SdpText.IsToken(fields[4]))
+            if (fields.Length >= 6 && fields[1] == "1" && SdpText.TryParseInt(fields[5], 1, 65535, out int port) && fields[4].Length > 0)
                 return (new SdpConnection("IN", fields[4].Contains(':') ? "IP6" : "IP4", fields[4]), port);
         }
 

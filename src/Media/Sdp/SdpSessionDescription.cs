@@ -294,7 +294,10 @@ internal static class SdpParser
     private static SdpConnection? ParseConnection(string value)
     {
         string[] parts = value.Split(' ');
-        return parts.Length == 3 && parts.All(SdpText.IsToken) ? new SdpConnection(parts[0], parts[1], parts[2]) : null;
+        // Addresses are not tokens: IPv6 has colons, multicast a slash and TTL.
+        return parts.Length == 3 && SdpText.IsToken(parts[0]) && SdpText.IsToken(parts[1]) && parts[2].Length > 0
+            ? new SdpConnection(parts[0], parts[1], parts[2])
+            : null;
     }
 
     private static SdpAttribute? ParseAttribute(string text, bool sessionLevel, out string? problem)

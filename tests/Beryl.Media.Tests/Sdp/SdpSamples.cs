@@ -1,0 +1,26 @@
+using Beryl.Media.Sdp;
+
+namespace Beryl.Media.Tests.Sdp;
+
+/// <summary>The SDP samples copied next to the test assembly, read with CRLF line ends as browsers send them.</summary>
+internal static class SdpSamples
+{
+    public const string Chrome = "chrome-offer.sdp";
+    public const string Firefox = "firefox-offer.sdp";
+    public const string Aiortc = "aiortc-offer.sdp";
+
+    public static readonly string[] All = [Chrome, Firefox, Aiortc];
+
+    public static string Text(string name) =>
+        File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "Sdp", "Samples", name)).ReplaceLineEndings("\r\n");
+
+    public static SdpSessionDescription Parse(string name) => ParseText(Text(name));
+
+    public static SdpSessionDescription ParseText(string text)
+    {
+        bool ok = SdpSessionDescription.TryParse(text, out var sdp, out string? error);
+        Assert.That(ok, Is.True, error);
+        Assert.That(error, Is.Null);
+        return sdp!;
+    }
+}
