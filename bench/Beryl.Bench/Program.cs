@@ -1,10 +1,12 @@
 using Beryl.Bench.Frames;
 using Beryl.Bench.Quality;
+using Beryl.Bench.Rtp;
 
 namespace Beryl.Bench;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/Beryl.Bench -- frames [BenchmarkDotNet args]</c>: µs per 10 ms frame.
+/// <c>dotnet run -c Release --project bench/Beryl.Bench -- rtp [BenchmarkDotNet args]</c>: ns per RTP header parse and write.
 /// <c>dotnet run -c Release --project bench/Beryl.Bench -- quality [--vectors DIR ...] [--md report.md]</c>: quality table.
 /// </summary>
 internal static class Program
@@ -19,6 +21,7 @@ internal static class Program
             {
                 "frames" => FramesCommand.Run(rest),
                 "quality" => QualityCommand.Run(rest),
+                "rtp" => RtpCommand.Run(rest),
                 _ => Usage(),
             };
         }
@@ -32,6 +35,7 @@ internal static class Program
     private static int Usage()
     {
         Console.Error.WriteLine("usage: Beryl.Bench frames [BenchmarkDotNet options, e.g. --filter '*']");
+        Console.Error.WriteLine("       Beryl.Bench rtp [BenchmarkDotNet options]");
         Console.Error.WriteLine("       Beryl.Bench quality [--vectors DIR ...] [--md report.md] [--seed N] [--only TEXT] [--keep DIR]");
         return 2;
     }

@@ -206,45 +206,35 @@ internal static class SdpText
         return true;
     }
 
-    public static bool TryParseDirection(string text, out SdpDirection direction)
+    private static readonly (string Text, SdpDirection Value)[] Directions =
+        [("sendrecv", SdpDirection.SendRecv), ("sendonly", SdpDirection.SendOnly), ("recvonly", SdpDirection.RecvOnly), ("inactive", SdpDirection.Inactive)];
+
+    private static readonly (string Text, SdpSetupRole Value)[] SetupRoles =
+        [("actpass", SdpSetupRole.ActPass), ("active", SdpSetupRole.Active), ("passive", SdpSetupRole.Passive), ("holdconn", SdpSetupRole.HoldConn)];
+
+    public static bool TryParseDirection(string? text, out SdpDirection direction) => TryParseKeyword(Directions, text, out direction);
+
+    public static string ToText(SdpDirection direction) => ToKeyword(Directions, direction);
+
+    public static bool TryParseSetup(string? text, out SdpSetupRole role) => TryParseKeyword(SetupRoles, text, out role);
+
+    public static string ToText(SdpSetupRole role) => ToKeyword(SetupRoles, role);
+
+    private static bool TryParseKeyword<T>((string Text, T Value)[] keywords, string? text, out T value)
     {
-        (bool ok, direction) = text switch
+        foreach (var keyword in keywords)
         {
-            "sendrecv" => (true, SdpDirection.SendRecv),
-            "sendonly" => (true, SdpDirection.SendOnly),
-            "recvonly" => (true, SdpDirection.RecvOnly),
-            "inactive" => (true, SdpDirection.Inactive),
-            _ => (false, SdpDirection.SendRecv),
-        };
-        return ok;
+            if (keyword.Text == text)
+            {
+                value = keyword.Value;
+                return true;
+            }
+        }
+
+        value = keywords[0].Value;
+        return false;
     }
 
-    public static string ToText(SdpDirection direction) => direction switch
-    {
-        SdpDirection.SendOnly => "sendonly",
-        SdpDirection.RecvOnly => "recvonly",
-        SdpDirection.Inactive => "inactive",
-        _ => "sendrecv",
-    };
-
-    public static bool TryParseSetup(string? text, out SdpSetupRole role)
-    {
-        (bool ok, role) = text switch
-        {
-            "actpass" => (true, SdpSetupRole.ActPass),
-            "active" => (true, SdpSetupRole.Active),
-            "passive" => (true, SdpSetupRole.Passive),
-            "holdconn" => (true, SdpSetupRole.HoldConn),
-            _ => (false, SdpSetupRole.ActPass),
-        };
-        return ok;
-    }
-
-    public static string ToText(SdpSetupRole role) => role switch
-    {
-        SdpSetupRole.Active => "active",
-        SdpSetupRole.Passive => "passive",
-        SdpSetupRole.HoldConn => "holdconn",
-        _ => "actpass",
-    };
+    private static string ToKeyword<T>((string Text, T Value)[] keywords, T value) =>
+        keywords.First(k => EqualityComparer<T>.Default.Equals(k.Value, value)).Text;
 }

@@ -165,9 +165,9 @@ public sealed class RtcpTests
 
         AssertRejected(valid[..^4], "last packet cut short");
         AssertRejected([.. valid, 0x80], "a stray byte after the last packet");
-        AssertRejected(With(valid, 3, 0xFF), "first length beyond the compound");
-        AssertRejected(With(valid, 0, 0x41), "version 1");
-        AssertRejected(With(valid, 0, (byte)(valid[0] | 0x20)), "padding on a packet that is not last");
+        AssertRejected(PacketMutator.With(valid, 3, 0xFF), "first length beyond the compound");
+        AssertRejected(PacketMutator.With(valid, 0, 0x41), "version 1");
+        AssertRejected(PacketMutator.With(valid, 0, (byte)(valid[0] | 0x20)), "padding on a packet that is not last");
         AssertRejected([.. ChromeTransportFeedback[..^1], 0x00], "padding count 0");
         AssertRejected([.. ChromeTransportFeedback[..^1], 0x40], "padding longer than the packet");
         AssertRejected([], "empty");
@@ -181,13 +181,6 @@ public sealed class RtcpTests
         var reader = new RtcpCompoundReader(compound);
         Assert.That(reader.IsMalformed, Is.True, why);
         Assert.That(reader.TryReadNext(out _), Is.False, why);
-    }
-
-    private static byte[] With(byte[] packet, int index, byte value)
-    {
-        var copy = (byte[])packet.Clone();
-        copy[index] = value;
-        return copy;
     }
 
     [Test]

@@ -179,19 +179,12 @@ public sealed class RtpHeaderTests
         Assert.That(RtpHeader.TryParse(valid, out _), Is.True);
 
         Assert.That(RtpHeader.TryParse(valid.AsSpan(0, 11), out _), Is.False, "shorter than the fixed header");
-        Assert.That(RtpHeader.TryParse(With(valid, 0, (byte)(valid[0] & 0x3F | 0x40)), out _), Is.False, "version 1");
+        Assert.That(RtpHeader.TryParse(PacketMutator.With(valid, 0, (byte)(valid[0] & 0x3F | 0x40)), out _), Is.False, "version 1");
         Assert.That(RtpHeader.TryParse(valid.AsSpan(0, 12 + 4), out _), Is.False, "CSRC count beyond the packet");
-        Assert.That(RtpHeader.TryParse(With(valid, 23, 0xFF), out _), Is.False, "extension length beyond the packet");
-        Assert.That(RtpHeader.TryParse(With(valid, valid.Length - 1, 0), out _), Is.False, "padding count 0");
-        Assert.That(RtpHeader.TryParse(With(valid, valid.Length - 1, 200), out _), Is.False, "padding longer than the payload");
+        Assert.That(RtpHeader.TryParse(PacketMutator.With(valid, 23, 0xFF), out _), Is.False, "extension length beyond the packet");
+        Assert.That(RtpHeader.TryParse(PacketMutator.With(valid, valid.Length - 1, 0), out _), Is.False, "padding count 0");
+        Assert.That(RtpHeader.TryParse(PacketMutator.With(valid, valid.Length - 1, 200), out _), Is.False, "padding longer than the payload");
         Assert.That(RtpHeader.TryParse([], out _), Is.False);
-    }
-
-    private static byte[] With(byte[] packet, int index, byte value)
-    {
-        var copy = (byte[])packet.Clone();
-        copy[index] = value;
-        return copy;
     }
 
     [Test]
