@@ -97,8 +97,8 @@ public sealed class SdpSessionDescription : SdpAttributeContainer
     }
 }
 
-/// <summary>The line-by-line parser behind <see cref="SdpSessionDescription.TryParse"/>.</summary>
-internal static class SdpParser
+/// <summary>The line-by-line parser behind <see cref="SdpSessionDescription.TryParse"/>: one instance per text.</summary>
+internal sealed class SdpParser
 {
     // RFC 8866 section 9 order of the lines within the session part and within a media section.
     private const string SessionOrder = "vosiuepcbtrzka";
@@ -110,64 +110,69 @@ internal static class SdpParser
         "ptime", "maxptime", "candidate", "sctp-port", "max-message-size", "simulcast", "rid",
     ];
 
+    private readonly List<SdpAttribute> _sessionAttributes = [];
+    private readonly List<SdpLine> _sessionLines = [];
+    private readonly List<SdpMediaDescription> _media = [];
+    private SdpOrigin? _origin;
+    private string? _sessionName;
+    private SdpTiming? _timing;
+    private SdpConnection? _sessionConnection;
+    private int _lastRank = -1;
+
     public static bool TryParse(string? text, out SdpSessionDescription? sdp, out string? error)
     {
         sdp = null;
-        error = Parse(text, out var parsed);
-        if (error is not null)
+        if (string.IsNullOrEmpty(text))
+        {
+            error = "the SDP is empty";
             return false;
-        sdp = parsed;
-        return true;
+        }
+
+        if (text.Length > SdpSessionDescription.MaxLength)
+        {
+            error = $"the SDP is {text.Length} characters long, more than {SdpSessionDescription.MaxLength}";
+            return false;
+        }
+
+        var parser = new SdpParser();
+        error = parser.Parse(text);
+        sdp = error is null ? parser.Build() : null;
+        return error is null;
     }
 
-    private static string? Parse(string? text, out SdpSessionDescription? sdp)
+    private string? Parse(string text)
     {
-        sdp = null;
-        if (string.IsNullOrEmpty(text))
-            return "the SDP is empty";
-        if (text.Length > SdpSessionDescription.MaxLength)
-            return $"the SDP is {text.Length} characters long, more than {SdpSessionDescription.MaxLength}";
-
         var lines = text.Split('\n');
         int lineCount = lines.Length - (lines[^1].Length == 0 ? 1 : 0); // a final line end is not an empty line
         if (lineCount > SdpSessionDescription.MaxLines)
             return $"the SDP has {lineCount} lines, more than {SdpSessionDescription.MaxLines}";
 
-        SdpOrigin? origin = null;
-        string? sessionName = null;
-        SdpTiming? timing = null;
-        SdpConnection? sessionConnection = null;
-        var sessionAttributes = new List<SdpAttribute>();
-        var sessionLines = new List<SdpLine>();
-        var media = new List<SdpMediaDescription>();
-        int lastRank = -1;
         for (int index = 0; index < lineCount; index++)
         {
             string line = lines[index].EndsWith('\r') ? lines[index][..^1] : lines[index];
-            string? problem = ParseLine(line, index, ref lastRank, media, ref origin, ref sessionName, ref timing, ref sessionConnection, sessionAttributes, sessionLines);
+            string? problem = ParseLine(line, index);
             if (problem is not null)
                 return $"line {index + 1}: {problem}";
         }
 
-        if (origin is null || sessionName is null)
+        if (_origin is null || _sessionName is null)
             return "the SDP ends before its o= and s= lines";
-        if (timing is null)
-            return "the SDP has no t= line";
-
-        sdp = new SdpSessionDescription(origin, sessionName) { Connection = sessionConnection, Timing = timing.Value };
-        foreach (var attribute in sessionAttributes)
-            sdp.Attributes.Add(attribute);
-        foreach (var other in sessionLines)
-            sdp.OtherLines.Add(other);
-        foreach (var section in media)
-            sdp.MediaDescriptions.Add(section);
-        return null;
+        return _timing is null ? "the SDP has no t= line" : null;
     }
 
-    private static string? ParseLine(
-        string line, int index, ref int lastRank, List<SdpMediaDescription> media,
-        ref SdpOrigin? origin, ref string? sessionName, ref SdpTiming? timing, ref SdpConnection? sessionConnection,
-        List<SdpAttribute> sessionAttributes, List<SdpLine> sessionLines)
+    private SdpSessionDescription Build()
+    {
+        var sdp = new SdpSessionDescription(_origin!, _sessionName!) { Connection = _sessionConnection, Timing = _timing!.Value };
+        foreach (var attribute in _sessionAttributes)
+            sdp.Attributes.Add(attribute);
+        foreach (var other in _sessionLines)
+            sdp.OtherLines.Add(other);
+        foreach (var section in _media)
+            sdp.MediaDescriptions.Add(section);
+        return sdp;
+    }
+
+    private string? ParseLine(string line, int index)
     {
         if (line.Length == 0)
             return "empty line";
@@ -190,51 +195,40 @@ internal static class SdpParser
         }
 
         if (type == 'm')
-        {
-            if (timing is null)
-                return "m= line before the t= line";
-            if (media.Count == SdpSessionDescription.MaxMediaDescriptions)
-                return $"more than {SdpSessionDescription.MaxMediaDescriptions} m= lines";
-            var section = ParseMediaLine(value, out string? problem);
-            if (section is null)
-                return problem;
-            media.Add(section);
-            lastRank = -1;
-            return null;
-        }
+            return StartMediaSection(value);
 
-        var current = media.Count > 0 ? media[^1] : null;
+        var current = _media.Count > 0 ? _media[^1] : null;
         string order = current is null ? SessionOrder : MediaOrder;
         int rank = order.IndexOf(type);
         if (rank < 0)
             return $"{type}= line not allowed {(current is null ? "at session level" : "in a media section")}";
-        if (rank < lastRank || (rank == lastRank && type is 'v' or 'o' or 's' or 'c' or 't' or 'i' or 'u' or 'k'))
+        if (rank < _lastRank || (rank == _lastRank && type is 'v' or 'o' or 's' or 'c' or 't' or 'i' or 'u' or 'k'))
             return $"{type}= line out of order or repeated";
-        lastRank = rank;
+        _lastRank = rank;
 
         switch (type)
         {
             case 'v':
                 return value == "0" ? null : $"unsupported SDP version '{Excerpt(value)}'";
             case 'o':
-                origin = ParseOrigin(value);
-                return origin is null ? "o= needs '<username> <session id> <version> IN IP4|IP6 <address>' with numeric id and version" : null;
+                _origin = ParseOrigin(value);
+                return _origin is null ? "o= needs '<username> <session id> <version> IN IP4|IP6 <address>' with numeric id and version" : null;
             case 's':
-                sessionName = value;
+                _sessionName = value;
                 return null;
             case 't':
                 string[] times = value.Split(' ');
                 if (times.Length != 2 || !ulong.TryParse(times[0], NumberStyles.None, CultureInfo.InvariantCulture, out ulong start)
                     || !ulong.TryParse(times[1], NumberStyles.None, CultureInfo.InvariantCulture, out ulong stop))
                     return "t= needs '<start> <stop>' in NTP seconds";
-                timing = new SdpTiming(start, stop);
+                _timing = new SdpTiming(start, stop);
                 return null;
             case 'c':
                 var connection = ParseConnection(value);
                 if (connection is null)
                     return "c= needs '<network type> <address type> <address>'";
                 if (current is null)
-                    sessionConnection = connection;
+                    _sessionConnection = connection;
                 else
                     current.Connection = connection;
                 return null;
@@ -242,12 +236,26 @@ internal static class SdpParser
                 var attribute = ParseAttribute(value, current is null, out string? problem);
                 if (attribute is null)
                     return problem;
-                (current?.Attributes ?? sessionAttributes).Add(attribute);
+                (current?.Attributes ?? _sessionAttributes).Add(attribute);
                 return null;
             default:
-                (current?.OtherLines ?? sessionLines).Add(new SdpLine(type, value));
+                (current?.OtherLines ?? _sessionLines).Add(new SdpLine(type, value));
                 return null;
         }
+    }
+
+    private string? StartMediaSection(string value)
+    {
+        if (_timing is null)
+            return "m= line before the t= line";
+        if (_media.Count == SdpSessionDescription.MaxMediaDescriptions)
+            return $"more than {SdpSessionDescription.MaxMediaDescriptions} m= lines";
+        var section = ParseMediaLine(value, out string? problem);
+        if (section is null)
+            return problem;
+        _media.Add(section);
+        _lastRank = -1;
+        return null;
     }
 
     private static SdpMediaDescription? ParseMediaLine(string value, out string? problem)
