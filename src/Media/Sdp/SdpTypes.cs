@@ -185,8 +185,10 @@ internal static class SdpText
                 return false;
         }
 
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long wide) && wide >= min && wide <= max
-            && (value = (int)wide) == wide;
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long wide) || wide < min || wide > max)
+            return false;
+        value = (int)wide;
+        return true;
     }
 
     /// <summary>Digits only, 1..64 of them (session ids and versions).</summary>
