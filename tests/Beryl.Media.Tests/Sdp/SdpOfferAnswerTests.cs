@@ -256,6 +256,25 @@ public sealed class SdpOfferAnswerTests
     }
 
     [Test]
+    public void AiortcAcceptsOurOfferAndWeReadItsAnswer()
+    {
+        // The sample is what aiortc 1.4 answered to CreateOffer(Local() + one host candidate), with no track to send.
+        Assert.That(SdpOfferAnswer.TryGetNegotiatedAudio(SdpSamples.Parse(SdpSamples.AiortcAnswer), Local().Codecs, out var audio, out string? error), Is.True, error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(audio!.Codec, Is.EqualTo(new SdpCodec(111, "opus", 48000, 2)));
+            Assert.That(audio.Codecs.Select(c => c.Name), Is.EqualTo(new[] { "opus", "PCMU", "PCMA" }));
+            Assert.That(audio.TelephoneEventPayloadType, Is.Null, "aiortc does not answer telephone-event");
+            Assert.That(audio.Setup, Is.EqualTo(SdpSetupRole.Active));
+            Assert.That(audio.Direction, Is.EqualTo(SdpDirection.RecvOnly));
+            Assert.That(audio.RemoteSsrc, Is.EqualTo(773456184));
+            Assert.That(audio.AudioLevelExtensionId, Is.EqualTo(1));
+            Assert.That(audio.Candidates, Is.Empty);
+            Assert.That(audio.Mid, Is.EqualTo("0"));
+        });
+    }
+
+    [Test]
     public void AnswerDirectionTableIsComplete()
     {
         var all = Enum.GetValues<SdpDirection>();

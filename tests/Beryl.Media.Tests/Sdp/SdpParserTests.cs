@@ -6,7 +6,7 @@ namespace Beryl.Media.Tests.Sdp;
 [TestFixture]
 public sealed class SdpParserTests
 {
-    [TestCaseSource(typeof(SdpSamples), nameof(SdpSamples.All))]
+    [TestCaseSource(typeof(SdpSamples), nameof(SdpSamples.Everything))]
     public void SamplesSerialiseBackByteForByte(string name)
     {
         string text = SdpSamples.Text(name);
@@ -15,7 +15,7 @@ public sealed class SdpParserTests
         Assert.That(SdpSamples.ParseText(sdp.ToString()).ToString(), Is.EqualTo(text));
     }
 
-    [TestCaseSource(typeof(SdpSamples), nameof(SdpSamples.All))]
+    [TestCaseSource(typeof(SdpSamples), nameof(SdpSamples.Everything))]
     public void LineFeedOnlyParsesTheSame(string name)
     {
         string text = SdpSamples.Text(name);
@@ -183,7 +183,7 @@ public sealed class SdpParserTests
     public void SeededMutationsOfTheSamplesNeverThrow()
     {
         var random = new Random(8829);
-        var samples = SdpSamples.All.Select(SdpSamples.Text).ToArray();
+        var samples = SdpSamples.Everything.Select(SdpSamples.Text).ToArray();
         var local = SdpOfferAnswerTests.Local();
         int accepted = 0, answered = 0;
         for (int i = 0; i < 5000; i++)
