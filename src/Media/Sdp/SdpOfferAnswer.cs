@@ -42,10 +42,10 @@ public sealed record LocalAudioParameters
     public static IReadOnlyList<SdpCodec> DefaultCodecs { get; } =
         [SdpCodec.Opus, SdpCodec.Pcmu, SdpCodec.Pcma, SdpCodec.TelephoneEvent48000, SdpCodec.TelephoneEvent8000];
 
-    /// <summary>ICE username fragment (RFC 8839: 4..256 characters).</summary>
+    /// <summary>ICE username fragment (RFC 8839: 4..256 characters of A-Z a-z 0-9 + /).</summary>
     public required string IceUfrag { get; init; }
 
-    /// <summary>ICE password (RFC 8839: 22..256 characters).</summary>
+    /// <summary>ICE password (RFC 8839: 22..256 characters of A-Z a-z 0-9 + /).</summary>
     public required string IcePwd { get; init; }
 
     /// <summary>Our certificate fingerprint as <c>a=fingerprint</c> carries it, e.g. <c>sha-256 AB:CD:...</c>.</summary>
@@ -129,7 +129,7 @@ public sealed record NegotiatedAudio(
 /// <list type="bullet">
 /// <item>Only DTLS-SRTP RTP profiles (<c>.../RTP/SAVPF</c>, <c>.../RTP/SAVP</c>) carry audio.</item>
 /// <item>rtcp-mux is required (RFC 8829 "require" policy): we listen on one port only.</item>
-/// <item>ICE credentials, a fingerprint and a setup role are required, at media or session level.</item>
+/// <item>ICE credentials (of RFC 8839 length and characters), a fingerprint and a setup role are required, at media or session level.</item>
 /// <item>The answer lists the common codecs in the offerer's order, as RFC 3264 section 6.1 recommends, so the
 /// codec used is the offerer's favourite among ours; payload types are the offerer's; fmtp is ours where we
 /// have one for the codec, else the offerer's.</item>
@@ -272,6 +272,8 @@ public static class SdpOfferAnswer
         string where = media.Mid is null ? "the audio m-line" : $"the audio m-line (mid {media.Mid})";
         if (ufrag is null || pwd is null)
             return $"{where} has no a=ice-ufrag/a=ice-pwd, at media or session level";
+        if (!IsIceCredential(ufrag, 4) || !IsIceCredential(pwd, 22))
+            return $"{where} has ICE credentials outside RFC 8839 (ufrag 4..256, pwd 22..256 characters of A-Z a-z 0-9 + /)";
         if (fingerprint is null)
             return $"{where} has no a=fingerprint, at media or session level";
         if (setup is null)
@@ -399,11 +401,14 @@ public static class SdpOfferAnswer
         return (SdpConnection.Unspecified, 9);
     }
 
+    private static bool IsIceCredential(string? text, int minLength) =>
+        text is not null && text.Length >= minLength && text.Length <= 256 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/');
+
     private static void CheckLocal(LocalAudioParameters local)
     {
         ArgumentNullException.ThrowIfNull(local);
-        if (string.IsNullOrWhiteSpace(local.IceUfrag) || string.IsNullOrWhiteSpace(local.IcePwd) || local.IceUfrag.Contains(' ') || local.IcePwd.Contains(' '))
-            throw new ArgumentException("ICE ufrag and pwd must be non-empty and without spaces", nameof(local));
+        if (!IsIceCredential(local.IceUfrag, 4) || !IsIceCredential(local.IcePwd, 22))
+            throw new ArgumentException("ICE ufrag is 4..256 and pwd 22..256 characters of A-Z a-z 0-9 + / (RFC 8839)", nameof(local));
         if (local.Fingerprint.Split(' ') is not [{ Length: > 0 }, { Length: > 0 }])
             throw new ArgumentException("the fingerprint is '<hash function> <hex pairs>', e.g. 'sha-256 AB:CD:...'", nameof(local));
         if (!local.Codecs.Any(c => !c.IsTelephoneEvent))

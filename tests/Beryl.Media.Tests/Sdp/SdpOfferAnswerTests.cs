@@ -89,6 +89,7 @@ public sealed class SdpOfferAnswerTests
     public void OfferRefusesIncompleteLocalParameters()
     {
         Assert.Throws<ArgumentException>(() => SdpOfferAnswer.CreateOffer(Local() with { IceUfrag = "" }));
+        Assert.Throws<ArgumentException>(() => SdpOfferAnswer.CreateOffer(Local() with { IcePwd = "tooShort" }));
         Assert.Throws<ArgumentException>(() => SdpOfferAnswer.CreateOffer(Local() with { Fingerprint = "AB:CD" }));
         Assert.Throws<ArgumentException>(() => SdpOfferAnswer.CreateOffer(Local(SdpCodec.TelephoneEvent8000)));
         Assert.Throws<ArgumentException>(() => SdpOfferAnswer.CreateOffer(Local() with { Setup = SdpSetupRole.Active }));
@@ -203,6 +204,9 @@ public sealed class SdpOfferAnswerTests
     [TestCase("a=rtcp-mux\r\n", "", "no a=rtcp-mux")]
     [TestCase("a=ice-pwd:B5oo8TYmFBwIF5TYGqgIlj\r\n", "", "no a=ice-ufrag/a=ice-pwd")]
     [TestCase("a=fingerprint:", "a=x-fingerprint:", "no a=fingerprint")]
+    [TestCase("a=ice-ufrag:XTOL", "a=ice-ufrag:XTO", "outside RFC 8839")]
+    [TestCase("a=ice-pwd:B5oo8TYmFBwIF5TYGqgIlj", "a=ice-pwd:B5oo8TYmFBwIF5TYGqgIl", "outside RFC 8839")]
+    [TestCase("a=ice-ufrag:XTOL", "a=ice-ufrag:XT-L", "outside RFC 8839")]
     [TestCase("UDP/TLS/RTP/SAVPF", "RTP/AVP", "no audio m-line with a DTLS-SRTP profile")]
     [TestCase("m=audio 33948", "m=audio 0", "no audio m-line")]
     [TestCase("m=audio", "m=video", "no audio m-line")]
