@@ -1,13 +1,15 @@
 using Beryl.Bench.Frames;
 using Beryl.Bench.Quality;
-using Beryl.Bench.WebRtc;
+using Beryl.Bench.Rtp;
 using Beryl.Bench.Srtp;
+using Beryl.Bench.WebRtc;
 
 namespace Beryl.Bench;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/Beryl.Bench -- frames [BenchmarkDotNet args]</c>: µs per 10 ms frame.
 /// <c>… -- srtp</c>: SRTP protect+unprotect per packet against libsrtp2; <c>… -- connect [--calls N]</c>: call set-up time.
+/// <c>… -- rtp</c>: ns per RTP header parse and write.
 /// <c>dotnet run -c Release --project bench/Beryl.Bench -- quality [--vectors DIR ...] [--md report.md]</c>: quality table.
 /// </summary>
 internal static class Program
@@ -24,6 +26,7 @@ internal static class Program
                 "quality" => QualityCommand.Run(rest),
                 "srtp" => SrtpCommand.Run(rest),
                 "connect" => ConnectCommand.Run(rest),
+                "rtp" => RtpCommand.Run(rest),
                 _ => Usage(),
             };
         }
@@ -39,6 +42,7 @@ internal static class Program
         Console.Error.WriteLine("usage: Beryl.Bench frames [BenchmarkDotNet options, e.g. --filter '*']");
         Console.Error.WriteLine("       Beryl.Bench srtp [BenchmarkDotNet options]: ns per SRTP packet, Beryl vs libsrtp2");
         Console.Error.WriteLine("       Beryl.Bench connect [--calls N]: setRemoteDescription to connected, two peers on loopback");
+        Console.Error.WriteLine("       Beryl.Bench rtp [BenchmarkDotNet options]: ns per RTP header parse and write");
         Console.Error.WriteLine("       Beryl.Bench quality [--vectors DIR ...] [--md report.md] [--seed N] [--only TEXT] [--keep DIR]");
         return 2;
     }

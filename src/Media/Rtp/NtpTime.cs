@@ -45,8 +45,7 @@ public static class NtpTime
     }
 
     /// <summary>A duration between two NTP timestamps, later minus earlier (wrapping).</summary>
-    public static TimeSpan Elapsed(ulong earlier, ulong later) =>
-        TimeSpan.FromTicks((long)((((later - earlier) >> 16) * TimeSpan.TicksPerSecond) >> 16));
+    public static TimeSpan Elapsed(ulong earlier, ulong later) => TimeSpan.FromSeconds((later - earlier) / 4294967296.0);
 
     /// <summary>
     /// Round-trip time from a report block about our stream (RFC 3550 section 6.4.1): the block's arrival

@@ -6,8 +6,6 @@ namespace Beryl.Media.Sdp;
 /// </summary>
 public abstract class SdpAttributeContainer
 {
-    private static readonly string[] DirectionNames = ["sendrecv", "sendonly", "recvonly", "inactive"];
-
     /// <summary>All <c>a=</c> lines of this level, in order.</summary>
     public IList<SdpAttribute> Attributes { get; } = new List<SdpAttribute>();
 
@@ -58,7 +56,7 @@ public abstract class SdpAttributeContainer
     {
         for (int i = Attributes.Count - 1; i >= 0; i--)
         {
-            if (DirectionNames.Contains(Attributes[i].Name))
+            if (SdpText.TryParseDirection(Attributes[i].Name, out _))
                 Attributes.RemoveAt(i);
         }
 

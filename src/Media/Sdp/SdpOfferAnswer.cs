@@ -2,134 +2,12 @@ using System.Globalization;
 
 namespace Beryl.Media.Sdp;
 
-/// <summary>An audio codec as offered or answered: payload type, rtpmap and fmtp.</summary>
-/// <param name="PayloadType">0..127.</param>
-/// <param name="Name">Encoding name, matched case-insensitively.</param>
-/// <param name="ClockRate">RTP clock rate in Hz.</param>
-/// <param name="Channels">Channels (Opus is always signalled as 2).</param>
-/// <param name="FormatParameters">The <c>a=fmtp</c> parameters, or null.</param>
-public sealed record SdpCodec(int PayloadType, string Name, int ClockRate, int Channels = 1, string? FormatParameters = null)
-{
-    /// <summary>Opus, 111/48000/2, <c>minptime=10;useinbandfec=1</c> as browsers offer it.</summary>
-    public static SdpCodec Opus { get; } = new(111, "opus", 48000, 2, "minptime=10;useinbandfec=1");
-
-    /// <summary>G.711 µ-law, static payload type 0.</summary>
-    public static SdpCodec Pcmu { get; } = new(0, "PCMU", 8000);
-
-    /// <summary>G.711 A-law, static payload type 8.</summary>
-    public static SdpCodec Pcma { get; } = new(8, "PCMA", 8000);
-
-    /// <summary>DTMF events (RFC 4733) at 8 kHz, 126.</summary>
-    public static SdpCodec TelephoneEvent8000 { get; } = new(126, "telephone-event", 8000, 1, "0-15");
-
-    /// <summary>DTMF events (RFC 4733) at 48 kHz, 101.</summary>
-    public static SdpCodec TelephoneEvent48000 { get; } = new(101, "telephone-event", 48000, 1, "0-15");
-
-    /// <summary>Whether this is telephone-event rather than a codec carrying audio.</summary>
-    public bool IsTelephoneEvent => Name.Equals("telephone-event", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>Whether <paramref name="rtpMap"/> names the same encoding, clock rate and channels (payload type aside).</summary>
-    public bool Matches(SdpRtpMap rtpMap) =>
-        rtpMap.EncodingName.Equals(Name, StringComparison.OrdinalIgnoreCase) && rtpMap.ClockRate == ClockRate && rtpMap.Channels == Channels;
-
-    internal SdpRtpMap ToRtpMap() => new(PayloadType, Name, ClockRate, Channels);
-}
-
-/// <summary>Our side of a one-audio-m-line session: transport credentials, codecs and stream identity.</summary>
-public sealed record LocalAudioParameters
-{
-    /// <summary>Opus, PCMU, PCMA, then telephone-event at 48 kHz and 8 kHz.</summary>
-    public static IReadOnlyList<SdpCodec> DefaultCodecs { get; } =
-        [SdpCodec.Opus, SdpCodec.Pcmu, SdpCodec.Pcma, SdpCodec.TelephoneEvent48000, SdpCodec.TelephoneEvent8000];
-
-    /// <summary>ICE username fragment (RFC 8839: 4..256 characters).</summary>
-    public required string IceUfrag { get; init; }
-
-    /// <summary>ICE password (RFC 8839: 22..256 characters).</summary>
-    public required string IcePwd { get; init; }
-
-    /// <summary>Our certificate fingerprint as <c>a=fingerprint</c> carries it, e.g. <c>sha-256 AB:CD:...</c>.</summary>
-    public required string Fingerprint { get; init; }
-
-    /// <summary>Setup role written into offers (answers derive theirs from the offer); actpass by default.</summary>
-    public SdpSetupRole Setup { get; init; } = SdpSetupRole.ActPass;
-
-    /// <summary>Codecs in our order of preference.</summary>
-    public IReadOnlyList<SdpCodec> Codecs { get; init; } = DefaultCodecs;
-
-    /// <summary>Our RTP SSRC.</summary>
-    public uint Ssrc { get; init; }
-
-    /// <summary>Our RTCP CNAME.</summary>
-    public string Cname { get; init; } = "beryl";
-
-    /// <summary>Media stream id for <c>a=msid</c>.</summary>
-    public string StreamId { get; init; } = "beryl";
-
-    /// <summary>Track id for <c>a=msid</c>.</summary>
-    public string TrackId { get; init; } = "beryl-audio";
-
-    /// <summary>The mid of our audio section in offers.</summary>
-    public string Mid { get; init; } = "0";
-
-    /// <summary>What we want to do: send, receive, both or neither.</summary>
-    public SdpDirection Direction { get; init; } = SdpDirection.SendRecv;
-
-    /// <summary>Our ICE candidates as raw <c>candidate:...</c> strings.</summary>
-    public IReadOnlyList<string> Candidates { get; init; } = [];
-
-    /// <summary>Whether gathering is complete (<c>a=end-of-candidates</c>).</summary>
-    public bool EndOfCandidates { get; init; }
-
-    /// <summary>The o= session id (digits).</summary>
-    public ulong SessionId { get; init; } = 1;
-
-    /// <summary>The o= session version, increased by the caller on each new description.</summary>
-    public ulong SessionVersion { get; init; } = 1;
-
-    /// <summary>The extmap id we offer for the RFC 6464 audio level element, null to leave it out.</summary>
-    public int? AudioLevelExtensionId { get; init; } = 1;
-}
-
-/// <summary>What a remote description settles for its audio section.</summary>
-/// <param name="MediaIndex">Index of the audio section among the remote description's media sections.</param>
-/// <param name="Mid">Its mid, null when the remote does not use mids.</param>
-/// <param name="Codec">The codec to send: the remote's payload type, rtpmap and fmtp.</param>
-/// <param name="Codecs">Every common codec, the remote's order (telephone-event excluded).</param>
-/// <param name="TelephoneEventPayloadType">The remote's telephone-event payload type at the codec's clock rate (or any rate), null if none.</param>
-/// <param name="IceUfrag">Remote ICE username fragment (media level, else session level).</param>
-/// <param name="IcePwd">Remote ICE password.</param>
-/// <param name="Fingerprint">Remote certificate fingerprint, e.g. <c>sha-256 AB:...</c>.</param>
-/// <param name="Setup">The remote's DTLS setup role.</param>
-/// <param name="Candidates">Remote candidates as raw <c>candidate:...</c> strings.</param>
-/// <param name="EndOfCandidates">Whether the remote finished gathering.</param>
-/// <param name="RemoteSsrc">The first SSRC the remote signals, null when none.</param>
-/// <param name="Direction">The direction as the remote states it, from its own point of view.</param>
-/// <param name="AudioLevelExtensionId">The remote's extmap id for the audio level element, null if not offered.</param>
-/// <param name="RtcpReducedSize">Whether the remote accepts reduced-size RTCP.</param>
-public sealed record NegotiatedAudio(
-    int MediaIndex,
-    string? Mid,
-    SdpCodec Codec,
-    IReadOnlyList<SdpCodec> Codecs,
-    int? TelephoneEventPayloadType,
-    string IceUfrag,
-    string IcePwd,
-    string Fingerprint,
-    SdpSetupRole Setup,
-    IReadOnlyList<string> Candidates,
-    bool EndOfCandidates,
-    uint? RemoteSsrc,
-    SdpDirection Direction,
-    int? AudioLevelExtensionId,
-    bool RtcpReducedSize);
-
 /// <summary>
 /// JSEP offer/answer (RFC 8829, RFC 3264) for one audio m-line, as pure functions. Policy:
 /// <list type="bullet">
 /// <item>Only DTLS-SRTP RTP profiles (<c>.../RTP/SAVPF</c>, <c>.../RTP/SAVP</c>) carry audio.</item>
 /// <item>rtcp-mux is required (RFC 8829 "require" policy): we listen on one port only.</item>
-/// <item>ICE credentials, a fingerprint and a setup role are required, at media or session level.</item>
+/// <item>ICE credentials (of RFC 8839 length and characters), a fingerprint and a setup role are required, at media or session level.</item>
 /// <item>The answer lists the common codecs in the offerer's order, as RFC 3264 section 6.1 recommends, so the
 /// codec used is the offerer's favourite among ours; payload types are the offerer's; fmtp is ours where we
 /// have one for the codec, else the offerer's.</item>
@@ -272,6 +150,8 @@ public static class SdpOfferAnswer
         string where = media.Mid is null ? "the audio m-line" : $"the audio m-line (mid {media.Mid})";
         if (ufrag is null || pwd is null)
             return $"{where} has no a=ice-ufrag/a=ice-pwd, at media or session level";
+        if (!IsIceCredential(ufrag, 4) || !IsIceCredential(pwd, 22))
+            return $"{where} has ICE credentials outside RFC 8839 (ufrag 4..256, pwd 22..256 characters of A-Z a-z 0-9 + /)";
         if (fingerprint is null)
             return $"{where} has no a=fingerprint, at media or session level";
         if (setup is null)
@@ -392,18 +272,21 @@ public static class SdpOfferAnswer
         {
             // candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> ...
             string[] fields = candidate.Split(' ');
-            if (fields.Length >= 6 && fields[1] == "1" && SdpText.TryParseInt(fields[5], 1, 65535, out int port) && SdpText.IsToken(fields[4]))
+            if (fields.Length >= 6 && fields[1] == "1" && SdpText.TryParseInt(fields[5], 1, 65535, out int port) && fields[4].Length > 0)
                 return (new SdpConnection("IN", fields[4].Contains(':') ? "IP6" : "IP4", fields[4]), port);
         }
 
         return (SdpConnection.Unspecified, 9);
     }
 
+    private static bool IsIceCredential(string? text, int minLength) =>
+        text is not null && text.Length >= minLength && text.Length <= 256 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/');
+
     private static void CheckLocal(LocalAudioParameters local)
     {
         ArgumentNullException.ThrowIfNull(local);
-        if (string.IsNullOrWhiteSpace(local.IceUfrag) || string.IsNullOrWhiteSpace(local.IcePwd) || local.IceUfrag.Contains(' ') || local.IcePwd.Contains(' '))
-            throw new ArgumentException("ICE ufrag and pwd must be non-empty and without spaces", nameof(local));
+        if (!IsIceCredential(local.IceUfrag, 4) || !IsIceCredential(local.IcePwd, 22))
+            throw new ArgumentException("ICE ufrag is 4..256 and pwd 22..256 characters of A-Z a-z 0-9 + / (RFC 8839)", nameof(local));
         if (local.Fingerprint.Split(' ') is not [{ Length: > 0 }, { Length: > 0 }])
             throw new ArgumentException("the fingerprint is '<hash function> <hex pairs>', e.g. 'sha-256 AB:CD:...'", nameof(local));
         if (!local.Codecs.Any(c => !c.IsTelephoneEvent))

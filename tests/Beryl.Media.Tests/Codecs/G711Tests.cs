@@ -33,6 +33,35 @@ public sealed class G711Tests
     [TestCase(short.MinValue, (byte)0x2A)]
     public void ALawEncodesKnownSamples(short sample, byte expected) => Assert.That(G711.EncodeALaw(sample), Is.EqualTo(expected));
 
+    // SHA-256 of CPython 3.11 audioop output on this machine (an independent Sun-derived G.711): the 256 decoded values
+    // as little-endian shorts, and the codes of the non-negative inputs 0..32767. Negative inputs are left out on
+    // purpose: audioop negates them where G.191 takes the one's complement, so -1 encodes differently.
+    [TestCase(true, "3dab54339e520bb2c924826e3b72a917a2b612e9fd12fc867500f1d983a75827", "912062bf9c931c7ebc1dc1fd1d74faf0cfefcd47e8408a3ed4d07aa59f0f1c20")]
+    [TestCase(false, "e04788d110e58ff8c70c93b8480190d973e3b67876b6119abbaec766cc75c174", "b209cb65664652ae64853b1f5ee015be44dba85f3883affd6dae34dc76f3eba0")]
+    public void AgreesWithAnIndependentImplementation(bool muLaw, string decodeSha256, string encodeSha256)
+    {
+        var codes = Enumerable.Range(0, 256).Select(c => (byte)c).ToArray();
+        var decoded = new short[256];
+        var samples = Enumerable.Range(0, 32768).Select(s => (short)s).ToArray();
+        var encoded = new byte[samples.Length];
+        if (muLaw)
+        {
+            G711.DecodeMuLaw(codes, decoded);
+            G711.EncodeMuLaw(samples, encoded);
+        }
+        else
+        {
+            G711.DecodeALaw(codes, decoded);
+            G711.EncodeALaw(samples, encoded);
+        }
+
+        var decodedBytes = new byte[512];
+        for (int i = 0; i < 256; i++)
+            System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(decodedBytes.AsSpan(2 * i), decoded[i]);
+        Assert.That(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(decodedBytes)), Is.EqualTo(decodeSha256));
+        Assert.That(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(encoded)), Is.EqualTo(encodeSha256));
+    }
+
     [Test]
     public void EveryMuLawCodeSurvivesDecodeThenEncode()
     {

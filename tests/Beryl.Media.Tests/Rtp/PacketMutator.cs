@@ -3,6 +3,14 @@ namespace Beryl.Media.Tests.Rtp;
 /// <summary>Seeded damage to valid packets: bit flips, overwritten bytes, truncation, extension, insertion.</summary>
 internal static class PacketMutator
 {
+    /// <summary>A copy of <paramref name="packet"/> with one byte changed.</summary>
+    public static byte[] With(byte[] packet, int index, byte value)
+    {
+        var copy = (byte[])packet.Clone();
+        copy[index] = value;
+        return copy;
+    }
+
     public static byte[] Mutate(Random random, byte[] original)
     {
         var bytes = new List<byte>(original);

@@ -61,6 +61,25 @@ public sealed class RtcpTests
     }
 
     [Test]
+    public void WritesTheSameCompoundAsAiortc()
+    {
+        // aiortc 1.4 (python3-aiortc on this machine): SR with one report block (cumulative loss -2), SDES CNAME, BYE.
+        byte[] aiortc = Convert.FromHexString(
+            "81c8000c5f1ddd05e9a1b2c380000000b2d061c00000003200001f40cafebabe0cfffffe0001117000000021b70520000005400081ca000b5f1ddd05012430343865333166352d373466662d346331332d623063322d346161346238303831663865000081cb00015f1ddd05");
+        var block = new RtcpReportBlock(0xCAFEBABE, 12, -2, 70000, 33, 0xB7052000, 0x54000);
+        var buffer = new byte[256];
+        int length = RtcpWriter.WriteSenderReport(buffer, 1595792645, new RtcpSenderInfo(0xE9A1B2C380000000, 3000000960, 50, 8000), [block]);
+        length += RtcpWriter.WriteSourceDescription(buffer.AsSpan(length), 1595792645, "048e31f5-74ff-4c13-b0c2-4aa4b8081f8e"u8);
+        length += RtcpWriter.WriteGoodbye(buffer.AsSpan(length), [1595792645]);
+        Assert.That(Convert.ToHexString(buffer, 0, length), Is.EqualTo(Convert.ToHexString(aiortc)));
+
+        var reader = new RtcpCompoundReader(aiortc);
+        Assert.That(reader.TryReadNext(out var packet), Is.True);
+        Assert.That(RtcpReport.TryParse(packet, out var report), Is.True);
+        Assert.That(report.GetReportBlock(0), Is.EqualTo(block));
+    }
+
+    [Test]
     public void SenderReportMatchesTheRfcLayoutByteForByte()
     {
         var buffer = new byte[64];
@@ -165,9 +184,9 @@ public sealed class RtcpTests
 
         AssertRejected(valid[..^4], "last packet cut short");
         AssertRejected([.. valid, 0x80], "a stray byte after the last packet");
-        AssertRejected(With(valid, 3, 0xFF), "first length beyond the compound");
-        AssertRejected(With(valid, 0, 0x41), "version 1");
-        AssertRejected(With(valid, 0, (byte)(valid[0] | 0x20)), "padding on a packet that is not last");
+        AssertRejected(PacketMutator.With(valid, 3, 0xFF), "first length beyond the compound");
+        AssertRejected(PacketMutator.With(valid, 0, 0x41), "version 1");
+        AssertRejected(PacketMutator.With(valid, 0, (byte)(valid[0] | 0x20)), "padding on a packet that is not last");
         AssertRejected([.. ChromeTransportFeedback[..^1], 0x00], "padding count 0");
         AssertRejected([.. ChromeTransportFeedback[..^1], 0x40], "padding longer than the packet");
         AssertRejected([], "empty");
@@ -181,13 +200,6 @@ public sealed class RtcpTests
         var reader = new RtcpCompoundReader(compound);
         Assert.That(reader.IsMalformed, Is.True, why);
         Assert.That(reader.TryReadNext(out _), Is.False, why);
-    }
-
-    private static byte[] With(byte[] packet, int index, byte value)
-    {
-        var copy = (byte[])packet.Clone();
-        copy[index] = value;
-        return copy;
     }
 
     [Test]

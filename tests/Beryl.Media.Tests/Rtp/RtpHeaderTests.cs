@@ -112,6 +112,27 @@ public sealed class RtpHeaderTests
         return found.ToArray();
     }
 
+    [Test]
+    public void WritesTheSameBytesAsAiortc()
+    {
+        // aiortc 1.4 (python3-aiortc on this machine) serialising PT 96, marker, one CSRC, mid "0" as element 1 and
+        // audio level (voice, -42 dBov) as element 2, with a 20-byte payload 00..13.
+        byte[] aiortc = Convert.FromHexString(
+            "91e01234b2d05e005f1ddd0511223344bede0001103020aa000102030405060708090a0b0c0d0e0f10111213");
+        Assert.That(RtpHeader.TryParse(aiortc, out var parsed), Is.True);
+        Assert.That((parsed.PayloadType, parsed.Marker, parsed.SequenceNumber, parsed.Timestamp, parsed.Ssrc), Is.EqualTo((96, true, 4660, 3000000000u, 1595792645u)));
+        Assert.That(parsed.TryGetExtensionElement(aiortc, 2, out var level) && RtpAudioLevel.TryRead(level, out bool voice, out int dbov) && voice && dbov == 42, Is.True);
+
+        Span<byte> extension = stackalloc byte[4];
+        var writer = new RtpHeaderExtensionWriter(extension);
+        writer.Add(1, "0"u8);
+        writer.Add(2, [RtpAudioLevel.Encode(true, 42)]);
+        var header = new RtpHeader(96, 4660, 3000000000, 1595792645, marker: true).WithCsrcs([0x11223344]).WithExtension(writer.Profile);
+        var ours = new byte[aiortc.Length];
+        header.Write(ours, Enumerable.Range(0, 20).Select(i => (byte)i).ToArray(), writer.Complete());
+        Assert.That(Convert.ToHexString(ours), Is.EqualTo(Convert.ToHexString(aiortc)));
+    }
+
     [TestCase(false, 0)]
     [TestCase(true, 0)]
     [TestCase(true, 4)]
@@ -179,19 +200,12 @@ public sealed class RtpHeaderTests
         Assert.That(RtpHeader.TryParse(valid, out _), Is.True);
 
         Assert.That(RtpHeader.TryParse(valid.AsSpan(0, 11), out _), Is.False, "shorter than the fixed header");
-        Assert.That(RtpHeader.TryParse(With(valid, 0, (byte)(valid[0] & 0x3F | 0x40)), out _), Is.False, "version 1");
+        Assert.That(RtpHeader.TryParse(PacketMutator.With(valid, 0, (byte)(valid[0] & 0x3F | 0x40)), out _), Is.False, "version 1");
         Assert.That(RtpHeader.TryParse(valid.AsSpan(0, 12 + 4), out _), Is.False, "CSRC count beyond the packet");
-        Assert.That(RtpHeader.TryParse(With(valid, 23, 0xFF), out _), Is.False, "extension length beyond the packet");
-        Assert.That(RtpHeader.TryParse(With(valid, valid.Length - 1, 0), out _), Is.False, "padding count 0");
-        Assert.That(RtpHeader.TryParse(With(valid, valid.Length - 1, 200), out _), Is.False, "padding longer than the payload");
+        Assert.That(RtpHeader.TryParse(PacketMutator.With(valid, 23, 0xFF), out _), Is.False, "extension length beyond the packet");
+        Assert.That(RtpHeader.TryParse(PacketMutator.With(valid, valid.Length - 1, 0), out _), Is.False, "padding count 0");
+        Assert.That(RtpHeader.TryParse(PacketMutator.With(valid, valid.Length - 1, 200), out _), Is.False, "padding longer than the payload");
         Assert.That(RtpHeader.TryParse([], out _), Is.False);
-    }
-
-    private static byte[] With(byte[] packet, int index, byte value)
-    {
-        var copy = (byte[])packet.Clone();
-        copy[index] = value;
-        return copy;
     }
 
     [Test]

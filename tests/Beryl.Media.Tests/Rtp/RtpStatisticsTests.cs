@@ -218,6 +218,15 @@ public sealed class RtpStatisticsTests
             next.Write(output, header.GetPayload(packet), header.GetExtensionData(packet));
             stats.OnPacket(next.SequenceNumber, next.Timestamp, next.Timestamp);
             RtcpMux.IsRtcp(packet);
+
+            var block = stats.CreateReportBlock((ulong)i << 20);
+            int length = RtcpWriter.WriteReceiverReport(output, 1, new ReadOnlySpan<RtcpReportBlock>(in block));
+            var reader = new RtcpCompoundReader(output.AsSpan(0, length));
+            while (reader.TryReadNext(out var rtcp))
+            {
+                if (RtcpReport.TryParse(rtcp, out var report))
+                    stats.OnReportBlock(report.GetReportBlock(0), (ulong)i << 20);
+            }
         }
     }
 }
