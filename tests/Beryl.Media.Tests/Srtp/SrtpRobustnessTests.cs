@@ -31,7 +31,7 @@ public class SrtpRobustnessTests
         for (int i = 0; i < MutationCases; i++)
         {
             var original = originals[random.Next(originals.Count)];
-            byte[] mutated = Mutate(original.Protected, random);
+            byte[] mutated = PacketMutator.Mutate(random, original.Protected);
             bool same = mutated.AsSpan().SequenceEqual(original.Protected);
             unmodified += same ? 1 : 0;
             var receiver = contexts[original.Context].Receiver;
@@ -71,7 +71,7 @@ public class SrtpRobustnessTests
             {
                 for (int i = 0; i < 1000; i++)
                 {
-                    byte[] plain = Mutate(PlainRtp(0xC0, (ushort)i, payloadLength: 24, csrcCount: 1, extensionWords: 1), random);
+                    byte[] plain = PacketMutator.Mutate(random, PlainRtp(0xC0, (ushort)i, payloadLength: 24, csrcCount: 1, extensionWords: 1));
                     var buffer = new byte[plain.Length + SrtpContext.MaxOverhead];
                     plain.CopyTo(buffer, 0);
                     SrtpStatus status = SrtpStatus.Malformed;
@@ -156,47 +156,5 @@ public class SrtpRobustnessTests
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
         Assert.That(receiver.Counters.AuthenticationFailures, Is.EqualTo(2 * 1100));
         Assert.That(receiver.Counters.Malformed, Is.EqualTo(1100));
-    }
-
-    /// <summary>One to three random edits: bit flips, byte overwrites, truncation, extension, RTP header field lies.</summary>
-    private static byte[] Mutate(byte[] packet, Random random)
-    {
-        var bytes = new List<byte>(packet);
-        int edits = 1 + random.Next(3);
-        for (int e = 0; e < edits; e++)
-        {
-            switch (random.Next(7))
-            {
-                case 0 when bytes.Count > 0:
-                    bytes[random.Next(bytes.Count)] ^= (byte)(1 << random.Next(8));
-                    break;
-                case 1 when bytes.Count > 0:
-                    bytes[random.Next(bytes.Count)] = (byte)random.Next(256);
-                    break;
-                case 2:
-                    int keep = random.Next(bytes.Count + 1);
-                    bytes.RemoveRange(keep, bytes.Count - keep);
-                    break;
-                case 3:
-                    for (int n = random.Next(1, 40); n > 0; n--)
-                        bytes.Add((byte)random.Next(256));
-                    break;
-                case 4 when bytes.Count > 0:
-                    // Header byte 0: version, padding, extension and CSRC count.
-                    bytes[0] = (byte)((bytes[0] & 0xC0) | random.Next(64));
-                    break;
-                case 5 when bytes.Count > 15:
-                    // Extension length (if the packet has an extension right after the fixed header).
-                    bytes[14] = (byte)random.Next(256);
-                    bytes[15] = (byte)random.Next(256);
-                    break;
-                default:
-                    if (bytes.Count > 1)
-                        bytes.RemoveRange(random.Next(1, bytes.Count), 1);
-                    break;
-            }
-        }
-
-        return [.. bytes];
     }
 }

@@ -1,4 +1,4 @@
-namespace Beryl.Media.Tests.Rtp;
+namespace Beryl.Media.Tests;
 
 /// <summary>Seeded damage to valid packets: bit flips, overwritten bytes, truncation, extension, insertion.</summary>
 internal static class PacketMutator
@@ -17,7 +17,7 @@ internal static class PacketMutator
         int operations = random.Next(1, 4);
         for (int op = 0; op < operations; op++)
         {
-            switch (random.Next(6))
+            switch (random.Next(7))
             {
                 case 0 when bytes.Count > 0:
                     int bit = random.Next(bytes.Count * 8);
@@ -36,6 +36,10 @@ internal static class PacketMutator
                     break;
                 case 4:
                     bytes.Insert(random.Next(bytes.Count + 1), (byte)random.Next(256));
+                    break;
+                case 5 when bytes.Count > 0:
+                    // RTP's CSRC count, extension profile and extension length sit in the first 16 bytes.
+                    bytes[random.Next(Math.Min(bytes.Count, 16))] = (byte)random.Next(256);
                     break;
                 default:
                     // Lengths and counts live in the first bytes; hit them more often.
