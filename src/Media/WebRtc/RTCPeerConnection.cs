@@ -25,6 +25,10 @@ public sealed class RTCPeerConnection : IAsyncDisposable
     private readonly TaskCompletionSource _gatheringComplete = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _closing = new();
 
+    // Events are queued under the lock and raised after it, in order, so handlers may call back into the connection.
+    private readonly Queue<Action> _events = new();
+    private readonly object _eventOrder = new();
+
     private IceAgent? _ice;
     private DtlsTransport? _dtls;
     private AudioRtpSession? _audio;
@@ -33,7 +37,6 @@ public sealed class RTCPeerConnection : IAsyncDisposable
     private SdpSessionDescription? _remoteOffer;
     private DtlsFingerprint? _remoteFingerprint;
     private RTCSdpType? _localType;
-    private bool _isOfferer;
     private bool _handshakeStarted;
     private SrtpProtectionProfile? _profile;
     private DtlsHandshakeFailure? _dtlsFailure;
@@ -160,7 +163,6 @@ public sealed class RTCPeerConnection : IAsyncDisposable
             switch (description.type)
             {
                 case RTCSdpType.offer when signalingState == RTCSignalingState.stable && _localType is null:
-                    _isOfferer = true;
                     _localType = RTCSdpType.offer;
                     SetSignalingState(RTCSignalingState.have_local_offer);
                     break;
@@ -380,7 +382,7 @@ public sealed class RTCPeerConnection : IAsyncDisposable
     {
         if (_ice is not null)
             return _ice;
-        var ice = new IceAgent(IceOptions(_isOfferer ? IceRole.Controlling : IceRole.Controlled));
+        var ice = new IceAgent(IceOptions(_localType == RTCSdpType.offer ? IceRole.Controlling : IceRole.Controlled));
         ice.LocalCandidateGathered += (_, candidate) => OnLocalCandidate(candidate);
         ice.GatheringStateChanged += (_, state) => OnGatheringState(state);
         ice.StateChanged += (_, state) => OnIceState(state);
@@ -574,10 +576,6 @@ public sealed class RTCPeerConnection : IAsyncDisposable
         if (signalingState == RTCSignalingState.closed)
             throw new InvalidOperationException("the connection is closed");
     }
-
-    // Events are queued under the lock and raised after it, in order, so handlers may call back into the connection.
-    private readonly Queue<Action> _events = new();
-    private readonly object _eventOrder = new();
 
     private void Raise(Action raise) => _events.Enqueue(raise);
 
