@@ -40,6 +40,7 @@ internal sealed class AudioRtpSession : IDisposable
 
     private ushort _sequence;
     private uint _timestamp;
+    private bool _talkspurtStart;
     private bool _sentFirst;
     private TimeSpan? _roundTripTime;
     private long _received, _receivedBytes, _sourcesRefused, _unknownPayloadType, _malformed, _handlerErrors, _sendFailures;
@@ -65,14 +66,25 @@ internal sealed class AudioRtpSession : IDisposable
 
     public event RtcpPacketHandler? RtcpReceived;
 
-    /// <summary>Sends one payload of <paramref name="durationRtpUnits"/>; the RTP timestamp advances by that much after it.</summary>
+    /// <summary>
+    /// Sends one payload of <paramref name="durationRtpUnits"/>; the RTP timestamp advances by that much after it.
+    /// An empty payload sends nothing (discontinuous transmission): the timestamp still advances and the next packet
+    /// sent carries the marker bit, as the first packet of a talkspurt (RFC 3551 section 4.1).
+    /// </summary>
     public bool SendAudio(uint durationRtpUnits, ReadOnlySpan<byte> payload, bool marker, int? payloadType)
     {
         if (payload.Length > MaxPacket - RtpHeader.FixedLength)
             throw new ArgumentException($"an RTP payload is at most {MaxPacket - RtpHeader.FixedLength} bytes", nameof(payload));
         lock (_sendLock)
         {
-            var header = new RtpHeader((byte)(payloadType ?? _audio.Codec.PayloadType), _sequence, _timestamp, LocalSsrc, marker || !_sentFirst);
+            if (payload.IsEmpty)
+            {
+                _timestamp += durationRtpUnits;
+                _talkspurtStart = true;
+                return true;
+            }
+            var header = new RtpHeader((byte)(payloadType ?? _audio.Codec.PayloadType), _sequence, _timestamp, LocalSsrc, marker || !_sentFirst || _talkspurtStart);
+            _talkspurtStart = false;
             int length = header.Write(_sendBuffer, payload);
             bool sent = ProtectAndSend(isRtcp: false, length);
             if (sent)

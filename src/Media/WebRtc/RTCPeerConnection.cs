@@ -302,7 +302,8 @@ public sealed class RTCPeerConnection : IAsyncDisposable
 
     /// <summary>
     /// Sends one encoded audio payload covering <paramref name="durationRtpUnits"/> of the RTP clock, with the negotiated
-    /// payload type. Returns false while not connected.
+    /// payload type. Returns false while not connected. An empty payload sends nothing and only advances the RTP
+    /// timestamp (discontinuous transmission); the next payload sent starts a talkspurt with the marker bit.
     /// </summary>
     public bool SendAudio(uint durationRtpUnits, ReadOnlySpan<byte> payload) =>
         _audio is { } audio && connectionState == RTCPeerConnectionState.connected && audio.SendAudio(durationRtpUnits, payload, marker: false, payloadType: null);

@@ -86,6 +86,27 @@ public sealed class AudioRtpSessionTests
     }
 
     [Test]
+    public void An_empty_payload_sends_nothing_advances_the_timestamp_and_marks_the_next_talkspurt()
+    {
+        using var call = new Call(SrtpProtectionProfile.Aes128CmHmacSha1_80);
+        var headers = new List<RtpHeader>();
+        call.Receiver.RtpReceived += (in RtpHeader header, ReadOnlySpan<byte> payload) => headers.Add(header);
+        call.Sender.SendAudio(160, new byte[160], marker: false, payloadType: null);
+        call.Sender.SendAudio(160, new byte[160], marker: false, payloadType: null);
+        Assert.That(call.Sender.SendAudio(160, ReadOnlySpan<byte>.Empty, marker: false, payloadType: null), Is.True);
+        Assert.That(call.Sender.SendAudio(160, ReadOnlySpan<byte>.Empty, marker: false, payloadType: null), Is.True);
+        call.Sender.SendAudio(160, new byte[160], marker: false, payloadType: null);
+        call.Sender.SendAudio(160, new byte[160], marker: false, payloadType: null);
+        Assert.That(call.Wire, Has.Count.EqualTo(4), "silent frames are not sent");
+        foreach (byte[] packet in call.Wire)
+            call.Receiver.OnDatagram(packet);
+
+        Assert.That(headers.Select(h => (ushort)(h.SequenceNumber - headers[0].SequenceNumber)), Is.EqualTo(new ushort[] { 0, 1, 2, 3 }), "no gap in sequence numbers");
+        Assert.That(headers.Select(h => h.Timestamp - headers[0].Timestamp), Is.EqualTo(new uint[] { 0, 160, 640, 800 }), "the timestamp jumps over the silence");
+        Assert.That(headers.Select(h => h.Marker), Is.EqualTo(new[] { true, false, true, false }), "the first packet and the first after silence are marked");
+    }
+
+    [Test]
     public void A_throwing_handler_is_counted_and_does_not_stop_delivery()
     {
         using var call = new Call(SrtpProtectionProfile.AeadAes128Gcm);
