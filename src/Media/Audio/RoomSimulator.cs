@@ -17,8 +17,8 @@ namespace Beryl.Media.Audio;
 /// the render side has not written yet, it uses silence and counts an underrun (the late samples are dropped when
 /// they come); when the render side runs more than the ring ahead, its excess samples are dropped and counted as
 /// an overrun. The convolution (uniformly partitioned overlap-save) runs on the capture thread, one block at a
-/// time, so the capture side needs speaker samples up to one block (10 ms, plus 8 samples of interpolation)
-/// beyond the echo it is producing.
+/// time, so the capture side needs the speaker samples up to the end of the echo block it is producing (10 ms at the
+/// usual rates, 256 samples at the others) plus, when drifting, 8 samples for the interpolator.
 /// </remarks>
 public sealed class RoomSimulator
 {
@@ -128,8 +128,8 @@ public sealed class RoomSimulator
 
     /// <summary>
     /// A seeded synthetic room response, <paramref name="rt60Seconds"/> long: a direct path of amplitude 1 at
-    /// tap 0, a few early reflections in the first 20 ms, and a Gaussian noise tail decaying by 60 dB over
-    /// <paramref name="rt60Seconds"/>, carrying half the direct path's energy.
+    /// tap 0, a Gaussian noise tail decaying by 60 dB over <paramref name="rt60Seconds"/> and carrying half the
+    /// direct path's energy, and six early reflections (amplitude 0.2..0.6) added in the first 20 ms.
     /// </summary>
     /// <param name="sampleRate">Hz, 8000..192000.</param>
     /// <param name="rt60Seconds">Reverberation time, 0 &lt; RT60 ≤ 2 s.</param>
@@ -208,8 +208,9 @@ public sealed class RoomSimulator
             FillEcho(echo);
             int talked = _nearEnd?.Read(near) ?? 0;
             near[talked..].Clear();
-            for (int i = 0; i < n; i++)
-                noise[i] = _noiseRms == 0 ? 0f : _noiseRms * (float)Gaussian(_random);
+            noise.Clear();
+            for (int i = 0; _noiseRms > 0 && i < n; i++)
+                noise[i] = _noiseRms * (float)Gaussian(_random);
 
             Span<float> output = mic.Slice(done, n);
             for (int i = 0; i < n; i++)
@@ -238,7 +239,10 @@ public sealed class RoomSimulator
     /// <summary>Re-times the next block of speaker signal to the microphone's clock and convolves it with the room.</summary>
     private void RenderEchoBlock()
     {
-        long needed = (long)Math.Floor((_echoBlockStart + _block - 1) * _clockRatio) + DriftInterpolator.Half + 1;
+        // Without drift every position is a whole sample and the kernel is an impulse: no look-ahead is needed,
+        // which lets a zero-delay room run in step with the render thread.
+        int lookAhead = _clockRatio == 1 ? 1 : DriftInterpolator.Half + 1;
+        long needed = (long)Math.Floor((_echoBlockStart + _block - 1) * _clockRatio) + lookAhead;
         if (needed > _pulled)
             PullSpeaker(needed);
         for (int j = 0; j < _block; j++)
@@ -248,7 +252,10 @@ public sealed class RoomSimulator
         _echoIndex = 0;
     }
 
-    /// <summary>Moves speaker samples up to (not including) position <paramref name="end"/> into the history, distorting them.</summary>
+    /// <summary>
+    /// Moves speaker samples up to (not including) position <paramref name="end"/> into the history, clipped to
+    /// full scale like a DAC (NaN plays as silence) and then distorted.
+    /// </summary>
     private void PullSpeaker(long end)
     {
         int missing = 0;
@@ -258,10 +265,10 @@ public sealed class RoomSimulator
             int n = (int)Math.Min(end - _pulled, _history.Length - start);
             Span<float> part = _history.AsSpan(start, n);
             missing += _ring.Read(_pulled, part);
-            if (_drive > 0)
+            for (int i = 0; i < part.Length; i++)
             {
-                for (int i = 0; i < part.Length; i++)
-                    part[i] = MathF.Tanh(_drive * part[i]) / _drive;
+                float x = float.IsNaN(part[i]) ? 0f : Math.Clamp(part[i], -1f, 1f);
+                part[i] = _drive > 0 ? MathF.Tanh(_drive * x) / _drive : x;
             }
             _pulled += n;
         }
