@@ -7,6 +7,13 @@ public class SourceSinkTests
     private static readonly AudioFormat Stereo48k = new(48_000, 2);
     private static readonly AudioFormat Mono16k = new(16_000, 1);
 
+    private static string MonoFloatWav(TempDirectory dir, float[] samples)
+    {
+        string path = dir.File("mono.wav");
+        WavWriter.WriteAll(path, 16_000, [samples], WavSampleFormat.Float32);
+        return path;
+    }
+
     [Test]
     public void Wav_round_trip_through_source_and_sink_is_exact_in_float()
     {
@@ -37,11 +44,8 @@ public class SourceSinkTests
     public void Wav_source_ends_with_a_short_read_then_zero()
     {
         using var dir = new TempDirectory();
-        string path = dir.File("short.wav");
         float[] samples = SignalMeasure.Noise(1, 250, 0.5f);
-        WavWriter.WriteAll(path, 16_000, [samples], WavSampleFormat.Float32);
-
-        using var source = new WavFileSource(path);
+        using var source = new WavFileSource(MonoFloatWav(dir, samples));
         var frame = new float[160];
         Assert.That(source.Read(frame), Is.EqualTo(160));
         Assert.That(source.Read(frame), Is.EqualTo(90));
@@ -53,11 +57,8 @@ public class SourceSinkTests
     public void Looping_wav_source_repeats_the_file_seamlessly()
     {
         using var dir = new TempDirectory();
-        string path = dir.File("loop.wav");
         float[] samples = SignalMeasure.Noise(2, 250, 0.5f);
-        WavWriter.WriteAll(path, 16_000, [samples], WavSampleFormat.Float32);
-
-        using var source = new WavFileSource(path, loop: true);
+        using var source = new WavFileSource(MonoFloatWav(dir, samples), loop: true);
         var output = new float[1000];
         for (int i = 0; i < output.Length; i += 160)
             Assert.That(source.Read(output.AsSpan(i, Math.Min(160, output.Length - i))), Is.EqualTo(Math.Min(160, output.Length - i)));
@@ -70,10 +71,7 @@ public class SourceSinkTests
     public void Looping_an_empty_wav_ends_instead_of_spinning()
     {
         using var dir = new TempDirectory();
-        string path = dir.File("empty.wav");
-        WavWriter.WriteAll(path, 16_000, [Array.Empty<float>()], WavSampleFormat.Float32);
-
-        using var source = new WavFileSource(path, loop: true);
+        using var source = new WavFileSource(MonoFloatWav(dir, []), loop: true);
         Assert.That(source.Read(new float[160]), Is.EqualTo(0));
     }
 
