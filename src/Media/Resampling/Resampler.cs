@@ -28,9 +28,13 @@ public sealed class Resampler
     /// <summary>Input frames deinterleaved per pass; bounds the work buffers whatever the caller's chunk size.</summary>
     private const int BlockFrames = 1024;
 
+    /// <summary>Taps per phase are a multiple of this (a longer window, not zero padding) so dot products need no scalar tail with 4- or 8-float vectors.</summary>
+    private const int TapAlignment = 8;
+
     private readonly int _up;   // L
     private readonly int _down; // M
     private readonly int _taps; // per phase
+    private readonly int _stepFrames, _stepPhase; // M as whole input frames and remaining grid steps
     private readonly float[] _coefficients; // phase p at [p * _taps, (p + 1) * _taps), in the order the history is read
     private readonly float[][] _history;    // per channel: _taps - 1 past frames, then up to BlockFrames new ones
 
@@ -53,6 +57,8 @@ public sealed class Resampler
         int gcd = Gcd(inputRate, outputRate);
         _up = outputRate / gcd;
         _down = inputRate / gcd;
+        _stepFrames = _down / _up;
+        _stepPhase = _down % _up;
         if (inputRate == outputRate)
         {
             _taps = 1;
@@ -66,7 +72,8 @@ public sealed class Resampler
         double lower = Math.Min(inputRate, outputRate);
         double transition = (StopbandEdge - PassbandEdge) * lower / prototypeRate;
         double cutoff = (StopbandEdge + PassbandEdge) / 2 * lower / prototypeRate;
-        _taps = (KaiserLowPass.Length(DesignAttenuationDb, transition) + _up - 1) / _up;
+        int minimumTaps = (KaiserLowPass.Length(DesignAttenuationDb, transition) + _up - 1) / _up;
+        _taps = (minimumTaps + TapAlignment - 1) / TapAlignment * TapAlignment;
 
         // Zero-stuffing by L divides the level by L: the prototype's gain of L restores it.
         var prototype = new double[_taps * _up];
@@ -184,18 +191,24 @@ public sealed class Resampler
                     history[i] = input[i * channels + c];
         }
 
-        int end = frames * _up;
-        int written = 0;
+        // Walk the output grid as (input frame, phase) so the hot loop has no division.
+        int frame = _time / _up, phase = _time % _up, written = 0;
         var coefficients = _coefficients.AsSpan();
-        for (; _time < end; _time += _down, written++)
+        for (; frame < frames; written++)
         {
-            int frame = _time / _up;
-            var phase = coefficients.Slice((_time - frame * _up) * _taps, _taps);
+            var taps = coefficients.Slice(phase * _taps, _taps);
             for (int c = 0; c < channels; c++)
-                output[written * channels + c] = Dot(_history[c].AsSpan(frame, _taps), phase);
+                output[written * channels + c] = Dot(_history[c].AsSpan(frame, _taps), taps);
+            frame += _stepFrames;
+            phase += _stepPhase;
+            if (phase >= _up)
+            {
+                phase -= _up;
+                frame++;
+            }
         }
 
-        _time -= end;
+        _time = (frame - frames) * _up + phase;
         for (int c = 0; c < channels; c++)
             _history[c].AsSpan(frames, keep).CopyTo(_history[c]);
         return written;
@@ -207,12 +220,24 @@ public sealed class Resampler
         ref float rb = ref MemoryMarshal.GetReference(b);
         int n = a.Length, i = 0;
         float sum = 0;
-        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        int width = Vector<float>.Count;
+        if (Vector.IsHardwareAccelerated && n >= width)
         {
-            var acc = Vector<float>.Zero;
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                acc += Vector.LoadUnsafe(ref ra, (nuint)i) * Vector.LoadUnsafe(ref rb, (nuint)i);
-            sum = Vector.Sum(acc);
+            // Two accumulators halve the chain of dependent additions.
+            Vector<float> even = Vector<float>.Zero, odd = Vector<float>.Zero;
+            for (; i <= n - 2 * width; i += 2 * width)
+            {
+                even = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref ra, (nuint)i), Vector.LoadUnsafe(ref rb, (nuint)i), even);
+                odd = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref ra, (nuint)(i + width)), Vector.LoadUnsafe(ref rb, (nuint)(i + width)), odd);
+            }
+
+            if (i <= n - width)
+            {
+                even = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref ra, (nuint)i), Vector.LoadUnsafe(ref rb, (nuint)i), even);
+                i += width;
+            }
+
+            sum = Vector.Sum(even + odd);
         }
 
         for (; i < n; i++)
