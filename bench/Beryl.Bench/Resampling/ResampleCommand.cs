@@ -1,4 +1,5 @@
 using System.Globalization;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
 namespace Beryl.Bench.Resampling;
@@ -8,22 +9,29 @@ internal static class ResampleCommand
 {
     public static int Run(string[] args)
     {
-        var config = ShortJob.Config().AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
-
-        var summary = BenchmarkRunner.Run<ResampleBenchmarks>(config, args);
-        var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine();
-        Console.WriteLine("| conversion | channels | µs/10 ms frame (median) | min |");
-        Console.WriteLine("|---|---:|---:|---:|");
-        foreach (var report in summary.Reports)
-        {
-            if (report.ResultStatistics is null)
-                continue;
-            var parameters = report.BenchmarkCase.Parameters;
-            Console.WriteLine(string.Create(inv,
-                $"| {parameters["Conversion"]} | {parameters["Channels"]} | {report.ResultStatistics.Median / 1000:0.00} | {report.ResultStatistics.Min / 1000:0.00} |"));
-        }
-
+        var summary = BenchmarkRunner.Run<ResampleBenchmarks>(
+            ShortJob.Config().AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default), args);
+        PrintTable(summary);
         return summary.HasCriticalValidationErrors ? 1 : 0;
+    }
+
+    /// <summary>One row per conversion, mono and stereo side by side: median (minimum) µs per 10 ms frame.</summary>
+    private static void PrintTable(Summary summary)
+    {
+        var cells = summary.Reports
+            .Where(r => r.ResultStatistics is not null)
+            .ToLookup(r => (string)r.BenchmarkCase.Parameters["Conversion"],
+                r => (Channels: (int)r.BenchmarkCase.Parameters["Channels"], Median: r.ResultStatistics!.Median / 1000, Min: r.ResultStatistics.Min / 1000));
+
+        Console.WriteLine();
+        Console.WriteLine("| conversion | mono µs/10 ms (min) | stereo µs/10 ms (min) |");
+        Console.WriteLine("|---|---:|---:|");
+        foreach (var conversion in cells)
+        {
+            string Cell(int channels) => conversion.Where(c => c.Channels == channels)
+                .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Median:0.0} ({c.Min:0.0})"))
+                .FirstOrDefault() ?? "-";
+            Console.WriteLine($"| {conversion.Key} | {Cell(1)} | {Cell(2)} |");
+        }
     }
 }

@@ -5,7 +5,10 @@ namespace Beryl.Media.Tests.Resampling;
 /// <summary>Test signals, the rate pairs under test, and least-squares tone measurement.</summary>
 internal static class ResamplerSignals
 {
-    /// <summary>Every ordered pair among the codec and echo-canceller rates, plus the 44.1 kHz device rate against 48 kHz.</summary>
+    /// <summary>
+    /// Every ordered pair among the codec and echo-canceller rates, the 44.1 kHz device rate against 48 kHz, and the
+    /// extremes <see cref="Beryl.Media.Audio.AudioFormat"/> allows: the largest ratio each way and the largest L and M.
+    /// </summary>
     public static IEnumerable<TestCaseData> Pairs()
     {
         int[] rates = [8000, 16000, 32000, 48000];
@@ -15,6 +18,9 @@ internal static class ResamplerSignals
                     yield return new TestCaseData(input, output).SetArgDisplayNames($"{input}->{output}");
         yield return new TestCaseData(44100, 48000).SetArgDisplayNames("44100->48000");
         yield return new TestCaseData(48000, 44100).SetArgDisplayNames("48000->44100");
+        yield return new TestCaseData(192000, 8000).SetArgDisplayNames("192000->8000");
+        yield return new TestCaseData(8000, 192000).SetArgDisplayNames("8000->192000");
+        yield return new TestCaseData(191900, 192000).SetArgDisplayNames("191900->192000");
     }
 
     /// <summary>The pairs that lower the rate, where content above the output Nyquist has to be removed.</summary>
