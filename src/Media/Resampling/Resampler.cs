@@ -10,8 +10,8 @@ namespace Beryl.Media.Resampling;
 /// prototype is a Kaiser-windowed sinc at L × the input rate. The passband reaches 0.45 × the lower of the two rates,
 /// the stopband starts at half the lower rate (so nothing above the output Nyquist folds back, and no image of the
 /// input spectrum survives). Measured on every supported pair tested: stopband at least 91 dB down, passband ripple
-/// under 0.0003 dB, linear phase. The price is a group delay of about 58 frames of the lower rate (7.2 ms when one
-/// side is 8 kHz, 3.6 ms at 16 kHz, 1.3 ms between 44.1 and 48 kHz): see <see cref="DelayFrames"/>.
+/// under 0.0003 dB, linear phase. The price is a group delay of 57 to 60 frames of the lower rate (7.2 to 7.5 ms when
+/// one side is 8 kHz, 3.6 to 3.7 ms at 16 kHz, 1.3 to 1.4 ms between 44.1 and 48 kHz): see <see cref="DelayFrames"/>.
 /// </summary>
 /// <remarks>
 /// All memory is allocated by the constructor; <see cref="Process"/> neither allocates nor locks, so it can run on an
