@@ -1,5 +1,6 @@
 using Beryl.Bench.Frames;
 using Beryl.Bench.Quality;
+using Beryl.Bench.Resampling;
 using Beryl.Bench.Rtp;
 using Beryl.Bench.Srtp;
 using Beryl.Bench.WebRtc;
@@ -9,7 +10,7 @@ namespace Beryl.Bench;
 /// <summary>
 /// <c>dotnet run -c Release --project bench/Beryl.Bench -- frames [BenchmarkDotNet args]</c>: µs per 10 ms frame.
 /// <c>… -- srtp</c>: SRTP protect+unprotect per packet against libsrtp2; <c>… -- connect [--calls N]</c>: call set-up time.
-/// <c>… -- rtp</c>: ns per RTP header parse and write.
+/// <c>… -- rtp</c>: ns per RTP header parse and write; <c>… -- resample</c>: µs per 10 ms frame of rate conversion.
 /// <c>dotnet run -c Release --project bench/Beryl.Bench -- quality [--vectors DIR ...] [--md report.md]</c>: quality table.
 /// </summary>
 internal static class Program
@@ -27,6 +28,7 @@ internal static class Program
                 "srtp" => SrtpCommand.Run(rest),
                 "connect" => ConnectCommand.Run(rest),
                 "rtp" => RtpCommand.Run(rest),
+                "resample" => ResampleCommand.Run(rest),
                 _ => Usage(),
             };
         }
@@ -43,6 +45,7 @@ internal static class Program
         Console.Error.WriteLine("       Beryl.Bench srtp [BenchmarkDotNet options]: ns per SRTP packet, Beryl vs libsrtp2");
         Console.Error.WriteLine("       Beryl.Bench connect [--calls N]: setRemoteDescription to connected, two peers on loopback");
         Console.Error.WriteLine("       Beryl.Bench rtp [BenchmarkDotNet options]: ns per RTP header parse and write");
+        Console.Error.WriteLine("       Beryl.Bench resample [BenchmarkDotNet options]: µs per 10 ms frame of rate conversion");
         Console.Error.WriteLine("       Beryl.Bench quality [--vectors DIR ...] [--md report.md] [--seed N] [--only TEXT] [--keep DIR]");
         return 2;
     }
