@@ -217,8 +217,11 @@ public sealed partial class JitterBuffer
             return;
         _store.TryGet(first, out long firstTs, out _, out _);
         double spanMs = TicksToMs(newestTs + FramesToTicks(newestFrames) - firstTs);
+        // Whole packets arrive while reads take a little at a time: the level saw-tooths, averaging half a
+        // packet (less one read) below its peak. Start once that average reaches the target.
         double readMs = readFrames * 1000.0 / _sampleRate;
-        if (spanMs < _targetMs + Math.Max(0, _packetMs - readMs) / 2 && newest - first < _store.Capacity / 2)
+        double sawtoothMs = Math.Max(0, _packetMs - readMs) / 2;
+        if (spanMs - sawtoothMs < _targetMs && newest - first < _store.Capacity / 2)
             return;
 
         if (_anchored)
@@ -229,7 +232,7 @@ public sealed partial class JitterBuffer
         _stretchTicks = 0;
         _stallFrames = 0;
         _fecArmed = false;
-        _filteredLevelMs = spanMs;
+        _filteredLevelMs = spanMs - sawtoothMs;
         _accelerationWait = 0;
         _state = PlayoutState.Playing;
     }
