@@ -1,0 +1,67 @@
+using Beryl.Media.Jitter;
+
+namespace Beryl.Media.Tests.Jitter;
+
+public sealed class JitterBufferAdaptationTests
+{
+    [TestCase(false)]
+    [TestCase(true)]
+    public void TargetDelayFollowsJitterUpAndBackDownWithFewLatePackets(bool pareto)
+    {
+        var network = new NetworkSimulator(11);
+        var rig = new JitterRig(new TestSender(8000, 1, 20, ssrc: 1), network);
+        rig.Run(5);
+        var calm = rig.Buffer.GetStatistics();
+
+        network.JitterMs = pareto ? 20 : 30;
+        network.Pareto = pareto;
+        rig.Run(40);
+        var jittery = rig.Buffer.GetStatistics();
+
+        network.JitterMs = 0;
+        rig.Run(20);
+        var after = rig.Buffer.GetStatistics();
+
+        TestContext.Out.WriteLine($"calm {calm}\njittery {jittery}\nafter {after}");
+        Assert.That(calm.TargetDelayMs, Is.LessThan(30));
+        Assert.That(jittery.TargetDelayMs, Is.GreaterThan(calm.TargetDelayMs + 40));
+        Assert.That(jittery.JitterMs, Is.GreaterThan(5));
+        long packets = jittery.PacketsReceived - calm.PacketsReceived;
+        Assert.That((double)(jittery.Late - calm.Late) / packets, Is.LessThan(0.02), "late share while jittery");
+        Assert.That(jittery.Expansions, Is.GreaterThan(0), "the level was raised to the new target");
+
+        Assert.That(after.TargetDelayMs, Is.LessThan(30), "the jitter has left the window");
+        Assert.That(after.CurrentDelayMs, Is.LessThan(after.TargetDelayMs + 25), "accelerated back down");
+        Assert.That(after.Accelerations, Is.GreaterThan(jittery.Accelerations));
+        JitterRig.AssertAccounted(after);
+    }
+
+    [TestCase(500)]
+    [TestCase(-500)]
+    [TestCase(1000)]
+    [TestCase(-1000)]
+    public void ClockDriftIsAbsorbedByTimeStretching(double skewPpm)
+    {
+        var network = new NetworkSimulator(5) { JitterMs = 2 };
+        var rig = new JitterRig(new TestSender(8000, 1, 20, ssrc: 1, skewPpm: skewPpm), network);
+        const double minutes = 3;
+        rig.Run(minutes * 60);
+
+        var s = rig.Buffer.GetStatistics();
+        var steady = rig.History.Skip(500).ToList();
+        double lowest = steady.Min(h => h.CurrentDelayMs), highest = steady.Max(h => h.CurrentDelayMs);
+        TestContext.Out.WriteLine($"{s}\nlevel {lowest:F1}..{highest:F1} ms");
+        Assert.That(lowest, Is.GreaterThan(10), "never starves");
+        Assert.That(highest, Is.LessThan(s.TargetDelayMs + 40), "never piles up");
+        Assert.That(s.Underruns, Is.Zero);
+        Assert.That(s.ConcealedFrames, Is.Zero);
+
+        // The stretches must add up to the drift: |skew| × duration of audio removed or inserted (each 2.5..12.5 ms).
+        double driftMs = Math.Abs(skewPpm) * 1e-6 * minutes * 60_000;
+        long stretches = skewPpm > 0 ? s.Accelerations : s.Expansions;
+        long opposite = skewPpm > 0 ? s.Expansions : s.Accelerations;
+        Assert.That(stretches, Is.InRange((long)(driftMs / 12.5) - 2, (long)(driftMs / 2.5) + 2));
+        Assert.That(opposite, Is.LessThanOrEqualTo(2));
+        JitterRig.AssertAccounted(s);
+    }
+}
