@@ -19,8 +19,7 @@ internal sealed class PitchRepetitionConcealer
     private readonly float[] _period;
     private readonly int _minPitch;
     private readonly int _window;
-    private readonly int _hold;
-    private readonly int _fade;
+    private readonly ConcealmentFade _fade;
     private readonly int _blend;
 
     private int _pitch;
@@ -36,8 +35,7 @@ internal sealed class PitchRepetitionConcealer
         _period = new float[sampleRate / MinPitchHz];
         _window = sampleRate / 1000 * CorrelationWindowMs;
         _history = new float[_period.Length + _window];
-        _hold = sampleRate / 1000 * HoldMs;
-        _fade = sampleRate / 1000 * FadeMs;
+        _fade = new ConcealmentFade(sampleRate, HoldMs, FadeMs);
         _blend = sampleRate / 1000 * BlendMs;
     }
 
@@ -78,11 +76,10 @@ internal sealed class PitchRepetitionConcealer
 
     private float NextConcealed()
     {
-        float gain = _lost < _hold ? 1f : Math.Max(0f, 1f - (_lost - _hold) / (float)_fade);
-        float sample = _period[_phase] * gain;
+        float sample = _period[_phase] * _fade.Gain(_lost);
         if (++_phase == _pitch)
             _phase = 0;
-        _lost = Math.Min(_lost + 1, _hold + _fade);
+        _lost = Math.Min(_lost + 1, _fade.SilentAfter);
         return sample;
     }
 

@@ -11,7 +11,18 @@ public sealed class OpusDecoder : IAudioDecoder
 {
     private const int MaxPacketDurationMs = 120;
 
+    // libopus's own concealment settles on comfort noise 12 dB or so down rather than silence: after 100 ms of
+    // loss it is faded out over 200 ms, and faded back in over 5 ms when packets return.
+    private const int FadeHoldMs = 100;
+    private const int FadeMs = 200;
+    private const int FadeInMs = 5;
+
     private readonly OpusDecoderHandle _handle;
+    private readonly ConcealmentFade _fade;
+    private readonly int _fadeIn;
+
+    // Frames concealed since the last packet, counted up to the end of the fade only.
+    private int _concealed;
 
     /// <summary>Creates a decoder.</summary>
     /// <param name="format">The PCM to produce: 8, 12, 16, 24 or 48 kHz, mono or stereo.</param>
@@ -33,6 +44,8 @@ public sealed class OpusDecoder : IAudioDecoder
         Codec = codec ?? SdpCodec.Opus;
         Format = format;
         MaxFrameSize = format.SampleRate / 1000 * MaxPacketDurationMs;
+        _fade = new ConcealmentFade(format.SampleRate, FadeHoldMs, FadeMs);
+        _fadeIn = format.SampleRate / 1000 * FadeInMs;
     }
 
     /// <inheritdoc />
@@ -59,13 +72,19 @@ public sealed class OpusDecoder : IAudioDecoder
     }
 
     /// <inheritdoc />
-    public int Decode(ReadOnlySpan<byte> payload, Span<float> pcm) =>
+    public int Decode(ReadOnlySpan<byte> payload, Span<float> pcm)
+    {
         // An empty payload means "conceal" to libopus; here it is a malformed packet.
-        payload.IsEmpty ? -1 : DecodeNative(payload, pcm, pcm.Length / Format.Channels, fec: false);
+        int frames = payload.IsEmpty ? -1 : DecodeNative(payload, pcm, pcm.Length / Format.Channels, fec: false);
+        if (frames > 0)
+            FadeIn(pcm[..(frames * Format.Channels)]);
+        return frames;
+    }
 
     /// <summary>
-    /// Fills <paramref name="pcm"/> with libopus's concealment, which extrapolates the last decoded frames and fades
-    /// out over a long loss. Concealment runs in 2.5 ms units; a remainder beyond the last whole unit is silence.
+    /// Fills <paramref name="pcm"/> with libopus's concealment, which extrapolates the last decoded frames, faded to
+    /// silence between 100 and 300 ms into a loss. Concealment runs in 2.5 ms units; a remainder beyond the last
+    /// whole unit is silence.
     /// </summary>
     public int Conceal(Span<float> pcm)
     {
@@ -74,6 +93,7 @@ public sealed class OpusDecoder : IAudioDecoder
         if (concealed == 0 || DecodeNative(default, pcm, concealed, fec: false) != concealed)
             concealed = 0;
         pcm[(concealed * Format.Channels)..].Clear();
+        ApplyFade(pcm);
         return frames;
     }
 
@@ -91,11 +111,39 @@ public sealed class OpusDecoder : IAudioDecoder
         if (recovered > 0 && DecodeNative(nextPayload, pcm, recovered, fec: true) < 0)
             return -1;
         pcm[(recovered * Format.Channels)..].Clear();
+        FadeIn(pcm);
         return frames;
     }
 
     /// <summary>Destroys the native decoder.</summary>
     public void Dispose() => _handle.Dispose();
+
+    private void ApplyFade(Span<float> pcm)
+    {
+        for (int frame = 0; frame < pcm.Length / Format.Channels; frame++)
+        {
+            ScaleFrame(pcm, frame, _fade.Gain(_concealed));
+            _concealed = Math.Min(_concealed + 1, _fade.SilentAfter);
+        }
+    }
+
+    /// <summary>Ramps the first audio after a faded concealment up from the level the fade had reached.</summary>
+    private void FadeIn(Span<float> pcm)
+    {
+        float start = _fade.Gain(_concealed);
+        _concealed = 0;
+        if (start >= 1f)
+            return;
+        int ramp = Math.Min(_fadeIn, pcm.Length / Format.Channels);
+        for (int frame = 0; frame < ramp; frame++)
+            ScaleFrame(pcm, frame, start + (1f - start) * (frame + 1) / ramp);
+    }
+
+    private void ScaleFrame(Span<float> pcm, int frame, float gain)
+    {
+        for (int c = 0; c < Format.Channels; c++)
+            pcm[frame * Format.Channels + c] *= gain;
+    }
 
     private unsafe int DecodeNative(ReadOnlySpan<byte> payload, Span<float> pcm, int frames, bool fec)
     {
