@@ -1,4 +1,5 @@
 using Beryl.Bench.Frames;
+using Beryl.Bench.Opus;
 using Beryl.Bench.Quality;
 using Beryl.Bench.Rtp;
 using Beryl.Bench.Srtp;
@@ -9,7 +10,7 @@ namespace Beryl.Bench;
 /// <summary>
 /// <c>dotnet run -c Release --project bench/Beryl.Bench -- frames [BenchmarkDotNet args]</c>: µs per 10 ms frame.
 /// <c>… -- srtp</c>: SRTP protect+unprotect per packet against libsrtp2; <c>… -- connect [--calls N]</c>: call set-up time.
-/// <c>… -- rtp</c>: ns per RTP header parse and write.
+/// <c>… -- rtp</c>: ns per RTP header parse and write; <c>… -- opus</c>: µs per 20 ms Opus frame encoded and decoded.
 /// <c>dotnet run -c Release --project bench/Beryl.Bench -- quality [--vectors DIR ...] [--md report.md]</c>: quality table.
 /// </summary>
 internal static class Program
@@ -27,6 +28,7 @@ internal static class Program
                 "srtp" => SrtpCommand.Run(rest),
                 "connect" => ConnectCommand.Run(rest),
                 "rtp" => RtpCommand.Run(rest),
+                "opus" => OpusCommand.Run(rest),
                 _ => Usage(),
             };
         }
@@ -43,6 +45,7 @@ internal static class Program
         Console.Error.WriteLine("       Beryl.Bench srtp [BenchmarkDotNet options]: ns per SRTP packet, Beryl vs libsrtp2");
         Console.Error.WriteLine("       Beryl.Bench connect [--calls N]: setRemoteDescription to connected, two peers on loopback");
         Console.Error.WriteLine("       Beryl.Bench rtp [BenchmarkDotNet options]: ns per RTP header parse and write");
+        Console.Error.WriteLine("       Beryl.Bench opus [BenchmarkDotNet options]: µs per 20 ms Opus frame encoded and decoded (libopus)");
         Console.Error.WriteLine("       Beryl.Bench quality [--vectors DIR ...] [--md report.md] [--seed N] [--only TEXT] [--keep DIR]");
         return 2;
     }

@@ -119,4 +119,16 @@ public sealed class AudioCodecsTests
             }
         });
     }
+
+    [Test]
+    public async Task A_default_peer_connection_offers_what_the_factory_supports()
+    {
+        await using var connection = new RTCPeerConnection(new RTCConfiguration { LoopbackOnly = true });
+        string sdp = connection.createOffer().sdp;
+        if (OpusLibrary.IsAvailable)
+            Assert.That(sdp, Does.Contain("a=rtpmap:111 opus/48000/2").And.Contain("a=rtpmap:101 telephone-event/48000"));
+        else
+            Assert.That(sdp, Does.Not.Contain("opus"));
+        Assert.That(sdp, Does.Contain("a=rtpmap:0 PCMU/8000").And.Contain("a=rtpmap:8 PCMA/8000"));
+    }
 }
