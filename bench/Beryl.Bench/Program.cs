@@ -1,4 +1,5 @@
 using Beryl.Bench.Frames;
+using Beryl.Bench.Opus;
 using Beryl.Bench.Quality;
 using Beryl.Bench.Resampling;
 using Beryl.Bench.Rtp;
@@ -11,6 +12,7 @@ namespace Beryl.Bench;
 /// <c>dotnet run -c Release --project bench/Beryl.Bench -- frames [BenchmarkDotNet args]</c>: µs per 10 ms frame.
 /// <c>… -- srtp</c>: SRTP protect+unprotect per packet against libsrtp2; <c>… -- connect [--calls N]</c>: call set-up time.
 /// <c>… -- rtp</c>: ns per RTP header parse and write; <c>… -- resample</c>: µs per 10 ms frame of rate conversion.
+/// <c>… -- opus</c>: µs per 20 ms Opus frame encoded and decoded; <c>… -- call</c>: the whole audio cost of a call per 10 ms.
 /// <c>dotnet run -c Release --project bench/Beryl.Bench -- quality [--vectors DIR ...] [--md report.md]</c>: quality table.
 /// </summary>
 internal static class Program
@@ -29,6 +31,7 @@ internal static class Program
                 "connect" => ConnectCommand.Run(rest),
                 "rtp" => RtpCommand.Run(rest),
                 "resample" => ResampleCommand.Run(rest),
+                "opus" => OpusCommand.Run(rest),
                 _ => Usage(),
             };
         }
@@ -46,6 +49,7 @@ internal static class Program
         Console.Error.WriteLine("       Beryl.Bench connect [--calls N]: setRemoteDescription to connected, two peers on loopback");
         Console.Error.WriteLine("       Beryl.Bench rtp [BenchmarkDotNet options]: ns per RTP header parse and write");
         Console.Error.WriteLine("       Beryl.Bench resample [BenchmarkDotNet options]: µs per 10 ms frame of rate conversion");
+        Console.Error.WriteLine("       Beryl.Bench opus [BenchmarkDotNet options]: µs per 20 ms Opus frame encoded and decoded (libopus)");
         Console.Error.WriteLine("       Beryl.Bench quality [--vectors DIR ...] [--md report.md] [--seed N] [--only TEXT] [--keep DIR]");
         return 2;
     }

@@ -22,8 +22,11 @@ public sealed class RTCConfiguration
     /// <summary>The DTLS identity; a new ECDSA P-256 certificate is generated when null.</summary>
     public DtlsCertificate? certificate { get; init; }
 
-    /// <summary>Audio codecs offered or accepted, in order of preference; PCMU, PCMA and telephone-event by default.</summary>
-    public IReadOnlyList<SdpCodec> AudioCodecs { get; init; } = [SdpCodec.Pcmu, SdpCodec.Pcma, SdpCodec.TelephoneEvent8000];
+    /// <summary>
+    /// Audio codecs offered or accepted, in order of preference; by default <see cref="Codecs.AudioCodecs.DefaultAudioCodecs"/>:
+    /// Opus first when libopus is installed, then PCMU, PCMA and telephone-event.
+    /// </summary>
+    public IReadOnlyList<SdpCodec> AudioCodecs { get; init; } = Codecs.AudioCodecs.DefaultAudioCodecs;
 
     /// <summary>Gather loopback candidates too (Chromium needs <c>--allow-loopback-in-peer-connection</c> to use them).</summary>
     public bool IncludeLoopback { get; init; }

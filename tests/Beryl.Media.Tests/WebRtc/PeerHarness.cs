@@ -1,5 +1,6 @@
 using Beryl.Media.Codecs;
 using Beryl.Media.Rtp;
+using Beryl.Media.Sdp;
 using Beryl.Media.Tests.Interop;
 using Beryl.Media.WebRtc;
 
@@ -12,9 +13,12 @@ internal sealed class PeerHarness : IAsyncDisposable
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // The harness sends and records PCMU, so it does not offer Opus even when libopus is installed.
+    private static readonly SdpCodec[] G711Codecs = [SdpCodec.Pcmu, SdpCodec.Pcma, SdpCodec.TelephoneEvent8000];
+
     public PeerHarness(RTCConfiguration? configuration = null)
     {
-        Connection = new RTCPeerConnection(configuration ?? new RTCConfiguration { LoopbackOnly = true });
+        Connection = new RTCPeerConnection(configuration ?? new RTCConfiguration { LoopbackOnly = true, AudioCodecs = G711Codecs });
         Connection.onconnectionstatechange += state =>
         {
             if (state == RTCPeerConnectionState.connected)
