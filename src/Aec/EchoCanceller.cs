@@ -277,7 +277,7 @@ public sealed class EchoCanceller
         if (_delay.HasEstimate && _delay.Confidence > 0.4)
         {
             double estimate = _delay.DelaySamples;
-            if (_captureFrames % 50 == 0 && _delay.Confidence > 0.5) _drift.Add(_captureFrames * (double)_block, estimate);
+            if (_captureFrames % 25 == 0) _drift.Add(_captureFrames * (double)_block, estimate);
             // A jump needs a confident estimate that stays put for a quarter second, far from where the filter is.
             double modelled = _alignment + (converged ? lead.PeakTap : _headroom);
             bool lost = _farEnd && lead.Erle < 2f && _delay.Confidence > 0.6 && Math.Abs(estimate - modelled) > Math.Max(_block, 2 * _headroom);

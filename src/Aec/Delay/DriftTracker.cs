@@ -8,7 +8,7 @@ namespace Beryl.Aec.Delay;
 internal sealed class DriftTracker
 {
     private const int Capacity = 32;
-    private const double WindowSeconds = 10, MinimumSpanSeconds = 2.5;
+    private const double WindowSeconds = 10, MinimumSpanSeconds = 2;
     private const double MaximumRatio = 1500e-6;
     private readonly double _sampleRate;
     private readonly double[] _time = new double[Capacity], _delay = new double[Capacity];
