@@ -1,3 +1,4 @@
+using Beryl.Bench.Call;
 using Beryl.Bench.Frames;
 using Beryl.Bench.Opus;
 using Beryl.Bench.Quality;
@@ -32,6 +33,7 @@ internal static class Program
                 "rtp" => RtpCommand.Run(rest),
                 "resample" => ResampleCommand.Run(rest),
                 "opus" => OpusCommand.Run(rest),
+                "call" => CallCommand.Run(rest),
                 _ => Usage(),
             };
         }
@@ -50,6 +52,7 @@ internal static class Program
         Console.Error.WriteLine("       Beryl.Bench rtp [BenchmarkDotNet options]: ns per RTP header parse and write");
         Console.Error.WriteLine("       Beryl.Bench resample [BenchmarkDotNet options]: µs per 10 ms frame of rate conversion");
         Console.Error.WriteLine("       Beryl.Bench opus [BenchmarkDotNet options]: µs per 20 ms Opus frame encoded and decoded (libopus)");
+        Console.Error.WriteLine("       Beryl.Bench call [BenchmarkDotNet options]: the whole audio cost of a call per 10 ms at 48 kHz");
         Console.Error.WriteLine("       Beryl.Bench quality [--vectors DIR ...] [--md report.md] [--seed N] [--only TEXT] [--keep DIR]");
         return 2;
     }

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Security.Cryptography;
 using Beryl.Media.Dtls;
+using Beryl.Media.Engine;
 using Beryl.Media.Ice;
 using Beryl.Media.Sdp;
 using Beryl.Media.Srtp;
@@ -15,7 +16,7 @@ namespace Beryl.Media.WebRtc;
 /// then ICE (RFC 8445), DTLS-SRTP (RFC 5764) with the signalled fingerprint verified, and SRTP audio with
 /// <see cref="SendAudio"/> and <see cref="OnRtpPacketReceived"/>. Thread-safe; events come from the transport threads.
 /// </summary>
-public sealed class RTCPeerConnection : IAsyncDisposable
+public sealed class RTCPeerConnection : IAsyncDisposable, IAudioTransport
 {
     private readonly object _sync = new();
     private readonly RTCConfiguration _configuration;

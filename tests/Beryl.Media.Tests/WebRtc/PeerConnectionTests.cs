@@ -11,17 +11,6 @@ public sealed class PeerConnectionTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    /// <summary>Without trickle: each description carries every candidate.</summary>
-    private static async Task NegotiateWholeAsync(RTCPeerConnection offerer, RTCPeerConnection answerer)
-    {
-        await offerer.setLocalDescription(offerer.createOffer());
-        await offerer.WaitForGatheringCompleteAsync(Timeout);
-        AssertOk(answerer.setRemoteDescription(offerer.localDescription!));
-        await answerer.setLocalDescription(answerer.createAnswer());
-        await answerer.WaitForGatheringCompleteAsync(Timeout);
-        AssertOk(offerer.setRemoteDescription(answerer.localDescription!));
-    }
-
     /// <summary>Trickle: descriptions go out at once, candidates follow one by one once the peer can take them.</summary>
     private static async Task NegotiateTrickleAsync(RTCPeerConnection offerer, RTCPeerConnection answerer)
     {
@@ -33,15 +22,14 @@ public sealed class PeerConnectionTests
         var offer = offerer.createOffer();
         Assert.That(offer.sdp, Does.Not.Contain("a=candidate"), "an offer created before gathering has no candidates");
         await offerer.setLocalDescription(offer);
-        AssertOk(answerer.setRemoteDescription(offer));
+        PeerHarness.AssertOk(answerer.setRemoteDescription(offer));
         toAnswerer.Open();
         var answer = answerer.createAnswer();
         await answerer.setLocalDescription(answer);
-        AssertOk(offerer.setRemoteDescription(answer));
+        PeerHarness.AssertOk(offerer.setRemoteDescription(answer));
         toOfferer.Open();
     }
 
-    private static void AssertOk(SetDescriptionResult result) => Assert.That(result.IsSuccess, Is.True, result.Error);
 
     [TestCase(false)]
     [TestCase(true)]
@@ -52,7 +40,7 @@ public sealed class PeerConnectionTests
         if (trickle)
             await NegotiateTrickleAsync(offerer.Connection, answerer.Connection);
         else
-            await NegotiateWholeAsync(offerer.Connection, answerer.Connection);
+            await PeerHarness.NegotiateWholeAsync(offerer.Connection, answerer.Connection, Timeout);
 
         await Task.WhenAll(offerer.WaitConnectedAsync(Timeout), answerer.WaitConnectedAsync(Timeout));
         Assert.That(offerer.Connection.NegotiatedAudioFormat, Is.EqualTo(SdpCodec.Pcmu));
@@ -88,7 +76,7 @@ public sealed class PeerConnectionTests
         await using var answerer = new PeerHarness();
         await offerer.Connection.setLocalDescription(offerer.Connection.createOffer());
         await offerer.Connection.WaitForGatheringCompleteAsync(Timeout);
-        AssertOk(answerer.Connection.setRemoteDescription(offerer.Connection.localDescription!));
+        PeerHarness.AssertOk(answerer.Connection.setRemoteDescription(offerer.Connection.localDescription!));
         await answerer.Connection.setLocalDescription(answerer.Connection.createAnswer());
         await answerer.Connection.WaitForGatheringCompleteAsync(Timeout);
 
@@ -97,7 +85,7 @@ public sealed class PeerConnectionTests
         string answer = answerer.Connection.localDescription!.sdp;
         string genuine = answerer.Connection.Certificate.Fingerprint.ToString();
         Assert.That(answer, Does.Contain(genuine));
-        AssertOk(offerer.Connection.setRemoteDescription(new RTCSessionDescriptionInit { type = RTCSdpType.answer, sdp = answer.Replace(genuine, forged) }));
+        PeerHarness.AssertOk(offerer.Connection.setRemoteDescription(new RTCSessionDescriptionInit { type = RTCSdpType.answer, sdp = answer.Replace(genuine, forged) }));
 
         Task failed = await Task.WhenAny(offerer.Failed, Task.Delay(Timeout));
         Assert.That(failed, Is.SameAs(offerer.Failed), $"the offerer ends {offerer.Connection.connectionState}");
@@ -120,7 +108,7 @@ public sealed class PeerConnectionTests
         // Still usable: a real offer from another peer is answered.
         await using var other = new PeerHarness();
         await other.Connection.setLocalDescription(other.Connection.createOffer());
-        AssertOk(peer.Connection.setRemoteDescription(other.Connection.localDescription!));
+        PeerHarness.AssertOk(peer.Connection.setRemoteDescription(other.Connection.localDescription!));
     }
 
     [Test]
@@ -131,7 +119,7 @@ public sealed class PeerConnectionTests
         Assert.That(answerer.Connection.addIceCandidate(new RTCIceCandidateInit { candidate = "candidate:1 1 udp 1 127.0.0.1 9 typ host" }), Is.False,
             "a candidate before the remote description");
         await offerer.Connection.setLocalDescription(offerer.Connection.createOffer());
-        AssertOk(answerer.Connection.setRemoteDescription(offerer.Connection.localDescription!));
+        PeerHarness.AssertOk(answerer.Connection.setRemoteDescription(offerer.Connection.localDescription!));
         Assert.Multiple(() =>
         {
             Assert.That(answerer.Connection.addIceCandidate(new RTCIceCandidateInit { candidate = "candidate:garbage" }), Is.False);
@@ -146,7 +134,7 @@ public sealed class PeerConnectionTests
     {
         await using var offerer = new PeerHarness();
         await using var answerer = new PeerHarness();
-        await NegotiateWholeAsync(offerer.Connection, answerer.Connection);
+        await PeerHarness.NegotiateWholeAsync(offerer.Connection, answerer.Connection, Timeout);
         await Task.WhenAll(offerer.WaitConnectedAsync(Timeout), answerer.WaitConnectedAsync(Timeout));
         IPEndPoint local = LocalEndPoint(offerer.Connection);
 

@@ -31,6 +31,19 @@ internal sealed class PeerHarness : IAsyncDisposable
 
     public RTCPeerConnection Connection { get; }
 
+    /// <summary>Without trickle: each description carries every candidate.</summary>
+    public static async Task NegotiateWholeAsync(RTCPeerConnection offerer, RTCPeerConnection answerer, TimeSpan timeout)
+    {
+        await offerer.setLocalDescription(offerer.createOffer());
+        await offerer.WaitForGatheringCompleteAsync(timeout);
+        AssertOk(answerer.setRemoteDescription(offerer.localDescription!));
+        await answerer.setLocalDescription(answerer.createAnswer());
+        await answerer.WaitForGatheringCompleteAsync(timeout);
+        AssertOk(offerer.setRemoteDescription(answerer.localDescription!));
+    }
+
+    public static void AssertOk(SetDescriptionResult result) => Assert.That(result.IsSuccess, Is.True, result.Error);
+
     public Task Failed => _failed.Task;
 
     public async Task WaitConnectedAsync(TimeSpan timeout)

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+
+namespace Beryl.Media.Engine;
+
+/// <summary>
+/// Paces a thread at one 10 ms frame per tick against absolute deadlines, as a sound card's clock would. When the
+/// thread falls behind (a stall of the scheduler), the missed frames are run back to back rather than skipped:
+/// simulated rooms and the echo canceller count samples, so skipping would shift their timelines.
+/// </summary>
+internal sealed class FramePacer
+{
+    private static readonly long TicksPerFrame = Stopwatch.Frequency / 100;
+    private readonly long _start = Stopwatch.GetTimestamp();
+    private long _frames;
+
+    /// <summary>Frames that started more than one frame after their deadline.</summary>
+    public long LateFrames { get; private set; }
+
+    /// <summary>Blocks until the next frame is due, or returns at once when it is already overdue.</summary>
+    public void WaitForNextFrame()
+    {
+        long due = _start + _frames * TicksPerFrame;
+        _frames++;
+        long remaining = due - Stopwatch.GetTimestamp();
+        if (remaining > 0)
+            Thread.Sleep(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
+        else if (-remaining > TicksPerFrame)
+            LateFrames++;
+    }
+}
