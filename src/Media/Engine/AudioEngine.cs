@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Beryl.Aec;
 using Beryl.Media.Audio;
-using Beryl.Media.Codecs;
-using Beryl.Media.Jitter;
 using Beryl.Media.Rtp;
 using Beryl.Media.Sdp;
 using Beryl.Media.WebRtc;

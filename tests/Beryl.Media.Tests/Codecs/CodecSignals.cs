@@ -196,6 +196,6 @@ internal static class CodecSignals
             return;
         if (Environment.GetEnvironmentVariable("BERYL_REQUIRE_OPUS") == "1")
             Assert.Fail($"libopus is required (BERYL_REQUIRE_OPUS=1): {OpusLibrary.LoadError}");
-        Assert.Ignore(OpusLibrary.LoadError);
+        Assert.Ignore(OpusLibrary.LoadError ?? "libopus is not available");
     }
 }

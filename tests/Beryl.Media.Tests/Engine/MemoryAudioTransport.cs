@@ -14,7 +14,7 @@ internal sealed class MemoryAudioTransport(SdpCodec? codec, uint ssrc) : IAudioT
 
     public MemoryAudioTransport? Peer { get; set; }
 
-    public SdpCodec? NegotiatedAudioFormat { get; } = codec;
+    public SdpCodec? NegotiatedAudioFormat => codec;
 
     public event RtpPacketHandler? OnRtpPacketReceived;
 
