@@ -27,7 +27,16 @@ internal sealed class JitterPacketQueue
     }
 
     /// <summary>Packets written and not yet released (exact when both threads are idle).</summary>
-    public int Count => (int)(Volatile.Read(ref _head.Value) - Volatile.Read(ref _tail.Value));
+    public int Count
+    {
+        get
+        {
+            // The consumer's index first: the producer's, read after it, can only have moved on, so the difference is
+            // never negative; it can overstate by what the consumer took meanwhile, hence the clamp.
+            long tail = Volatile.Read(ref _tail.Value);
+            return (int)Math.Clamp(Volatile.Read(ref _head.Value) - tail, 0, _slots);
+        }
+    }
 
     /// <summary>Producer side: copies the packet into a free slot, or returns false when the queue is full.</summary>
     public bool TryWrite(ushort sequenceNumber, uint timestamp, uint ssrc, byte payloadType, ReadOnlySpan<byte> payload, long arrivalMicroseconds)
