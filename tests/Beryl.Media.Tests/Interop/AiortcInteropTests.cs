@@ -66,7 +66,9 @@ public sealed class AiortcInteropTests
         var statistics = beryl.Connection.GetStatistics();
         Assert.Multiple(() =>
         {
-            Assert.That(statistics.Audio.PacketsReceived, Is.GreaterThan(100));
+            // aiortc's Python pacing falls behind when the machine is busy (CI runs test assemblies side by side):
+            // the signal checks above judge the audio, this only asks that a good part of the call arrived.
+            Assert.That(statistics.Audio.PacketsReceived, Is.GreaterThan(CallSeconds * 50 / 3));
             Assert.That(statistics.Audio.AuthenticationFailures, Is.Zero);
             Assert.That(statistics.DtlsProfile, Is.EqualTo(Beryl.Media.Srtp.SrtpProtectionProfile.Aes128CmHmacSha1_80), "aiortc 1.4 offers only AES-CM-HMAC-SHA1-80");
         });
