@@ -58,9 +58,12 @@ public sealed class EchoCancellationInCallTests
         {
             var run = await CallRun.RunAsync(codec, network, talkers, variant);
             // A call whose audio threads the machine starved (a shared 2-core box) says nothing about the pipeline:
-            // it is made again, at most twice, and the figures say how often that happened.
+            // it is made again, at most twice, and the figures say how often that happened; starved three times, the case is
+            // inconclusive rather than failed.
             for (int attempt = 0; attempt < 2 && run.Starved; attempt++, repeated++)
                 run = await CallRun.RunAsync(codec, network, talkers, variant);
+            if (run.Starved)
+                Assert.Inconclusive($"the machine starved the audio threads of the {variant} call three times (late frames A {run.A.LateCaptureFrames}/{run.A.LateRenderFrames}, B {run.B.LateCaptureFrames}/{run.B.LateRenderFrames}); its figures would not be about the pipeline");
             runs.Add(run);
         }
         var (on, off, clean) = (runs[0], runs[1], runs[2]);
