@@ -38,11 +38,13 @@ public static class BerylCli
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
 
-        var root = new RootCommand("Beryl acoustic echo canceller: process files, generate test vectors, measure quality.")
+        var root = new RootCommand("Beryl acoustic echo canceller: process files, generate test vectors, measure quality, run a media node, make calls.")
         {
             AecCommand.Create(context),
             VectorsCommand.Create(context),
             MetricsCommand.Create(context),
+            ListenCommand.Create(context),
+            CallCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);

@@ -1,0 +1,72 @@
+using System.Diagnostics.CodeAnalysis;
+using Beryl.Aec;
+using Beryl.Media.Audio;
+using Beryl.Media.Engine;
+using Beryl.Media.Sdp;
+
+namespace Beryl.Media.Node;
+
+/// <summary>
+/// The audio of one caller at the node, in the node's internal format (mono, the canceller's rate), 10 ms at a time.
+/// <see cref="Receive"/> gives what the caller sent, decoded through the jitter buffer, and the same audio with the echo
+/// of what the node sent removed; <see cref="Send"/> is the node's voice to the caller, which is also the canceller's
+/// render reference. It is the engine's pipeline turned round: the network is the microphone and the loudspeaker.
+/// Driven by one audio thread; allocates nothing after construction.
+/// </summary>
+internal sealed class NodeLeg : IDisposable
+{
+    private readonly CallAudioPipeline _pipeline;
+
+    private NodeLeg(CallAudioPipeline pipeline, EchoCanceller? canceller, AudioFormat format)
+    {
+        _pipeline = pipeline;
+        Canceller = canceller;
+        Format = format;
+    }
+
+    /// <summary>Mono at the node's internal rate.</summary>
+    public AudioFormat Format { get; }
+
+    public SdpCodec Codec => _pipeline.Codec;
+
+    public EchoCanceller? Canceller { get; }
+
+    public Jitter.JitterBuffer Jitter => _pipeline.Jitter;
+
+    public long PacketsSent => _pipeline.Capture.PacketsSent;
+
+    public static bool TryCreate(SdpCodec codec, MediaNodeOptions options, AudioPayloadSender send,
+        [NotNullWhen(true)] out NodeLeg? leg, [NotNullWhen(false)] out string? error)
+    {
+        leg = null;
+        var format = new AudioFormat(options.EchoCanceller.SampleRate, 1);
+        // The pipeline's own canceller would take the network as render reference; here the reference is what we send.
+        var pipelineOptions = new AudioEngineOptions { EchoCancellation = false, Codec = options.Codec, JitterBuffer = options.JitterBuffer };
+        if (!CallAudioPipeline.TryCreate(codec, pipelineOptions, format, format, send, out var pipeline, out error))
+            return false;
+        var canceller = options.EchoCancellation
+            ? new EchoCanceller(options.EchoCanceller with { CaptureChannels = 1, RenderChannels = 1 })
+            : null;
+        leg = new NodeLeg(pipeline, canceller, format);
+        return true;
+    }
+
+    /// <summary>The caller's next 10 ms: as received, and with the echo of the node's voice cancelled.</summary>
+    public void Receive(Span<float> received, Span<float> cleaned)
+    {
+        _pipeline.Render.ProcessFrame(received);
+        if (Canceller is null)
+            received.CopyTo(cleaned);
+        else
+            Canceller.ProcessCapture(received, cleaned);
+    }
+
+    /// <summary>The node's next 10 ms to the caller: the canceller's reference, then encoded and sent.</summary>
+    public void Send(ReadOnlySpan<float> frame)
+    {
+        Canceller?.ProcessRender(frame);
+        _pipeline.Capture.ProcessFrame(frame);
+    }
+
+    public void Dispose() => _pipeline.Dispose();
+}

@@ -1,0 +1,293 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Beryl.Media.Node;
+using Beryl.Media.WebRtc;
+using Microsoft.Extensions.Logging;
+
+namespace Beryl.Signaling;
+
+/// <summary>
+/// One caller's WebSocket: reads its messages one at a time within the size and rate limits, drives the call's peer
+/// connection (offer/answer either way, trickled candidates, bye), and sends the node's answer, candidates, errors and
+/// statistics through a single writer. A bad message gets an error and changes nothing; only a flood closes the socket.
+/// </summary>
+internal sealed class WebSocketSignalingSession
+{
+    private const int OutboundQueue = 256;
+
+    private readonly WebSocket _socket;
+    private readonly IPAddress _remote;
+    private readonly MediaNode _node;
+    private readonly SignalingLimits _limits;
+    private readonly ILogger _logger;
+    private readonly MessageRateLimiter _rate;
+    private readonly Channel<SignalingMessage> _outbound = Channel.CreateBounded<SignalingMessage>(
+        new BoundedChannelOptions(OutboundQueue) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly Lock _candidates = new();
+    private NodeSession? _call;
+    private List<RTCIceCandidateInit?>? _heldCandidates;
+    private int _refused;
+
+    public WebSocketSignalingSession(WebSocket socket, IPAddress remote, MediaNode node, SignalingLimits limits, ILogger logger)
+    {
+        _socket = socket;
+        _remote = remote;
+        _node = node;
+        _limits = limits;
+        _logger = logger;
+        _rate = new MessageRateLimiter(limits.MessagesPerSecond, limits.MessageBurst);
+    }
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var sender = SendLoopAsync();
+        var stats = StatsLoopAsync(stop.Token);
+        string closing = "the caller closed signaling";
+        try
+        {
+            closing = await ReceiveLoopAsync(stop.Token).ConfigureAwait(false) ?? closing;
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            closing = stopping.IsCancellationRequested ? "the node is shutting down" : "signaling was lost";
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            if (_call is { } call)
+                await call.CloseAsync(closing).ConfigureAwait(false);
+            _outbound.Writer.TryComplete();
+            await Task.WhenAll(sender, stats).ConfigureAwait(false);
+        }
+        await CloseSocketAsync(closing == "too many refused messages" ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure, closing).ConfigureAwait(false);
+    }
+
+    // Returns why the loop ended when the node ends it, or null when the caller closed.
+    private async Task<string?> ReceiveLoopAsync(CancellationToken stop)
+    {
+        var buffer = new byte[_limits.MaxMessageBytes];
+        var discard = new byte[4096];
+        while (_socket.State == WebSocketState.Open)
+        {
+            int length = 0;
+            bool tooLarge = false;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                if (!tooLarge && length == buffer.Length)
+                    tooLarge = true;
+                result = await _socket.ReceiveAsync(tooLarge ? discard.AsMemory() : buffer.AsMemory(length), stop).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                    return null;
+                if (!tooLarge)
+                    length += result.Count;
+            }
+            while (!result.EndOfMessage);
+
+            if (!_rate.TryAcquire())
+                Refuse($"too many messages: at most {_limits.MessagesPerSecond:0.#} a second");
+            else if (tooLarge)
+                Refuse($"the message is larger than {_limits.MaxMessageBytes} bytes");
+            else if (result.MessageType != WebSocketMessageType.Text)
+                Refuse("binary messages are not signaling: send JSON text");
+            else if (!SignalingMessage.TryParse(buffer.AsSpan(0, length), out var message, out string? error))
+                Refuse(error);
+            else
+                await HandleAsync(message).ConfigureAwait(false);
+
+            if (_refused > _limits.MaxRefusedMessages)
+                return "too many refused messages";
+        }
+        return null;
+    }
+
+    private async Task HandleAsync(SignalingMessage message)
+    {
+        switch (message.Type)
+        {
+            case SignalingMessageType.Offer:
+                await OnOfferAsync(message.Sdp!).ConfigureAwait(false);
+                break;
+            case SignalingMessageType.OfferRequest:
+                await OnOfferRequestAsync().ConfigureAwait(false);
+                break;
+            case SignalingMessageType.Answer:
+                await OnAnswerAsync(message.Sdp!).ConfigureAwait(false);
+                break;
+            case SignalingMessageType.Candidate:
+                OnCandidate(message.Candidate);
+                break;
+            case SignalingMessageType.Bye:
+                if (_call is { } call)
+                    await call.CloseAsync("the caller hung up").ConfigureAwait(false);
+                break;
+            default:
+                Refuse($"a caller does not send \"{message.Type.ToString().ToLowerInvariant()}\" messages");
+                break;
+        }
+    }
+
+    private async Task OnOfferAsync(string sdp)
+    {
+        if (!TryStartCall(out var call))
+            return;
+        var result = call.Peer.setRemoteDescription(new RTCSessionDescriptionInit { type = RTCSdpType.offer, sdp = sdp });
+        if (!result.IsSuccess)
+        {
+            await EndRefusedCallAsync(call, $"the offer was refused: {result.Error}").ConfigureAwait(false);
+            return;
+        }
+        var answer = call.Peer.createAnswer();
+        await call.Peer.setLocalDescription(answer).ConfigureAwait(false);
+        SendDescription(SignalingMessage.Answer(call.Peer.localDescription!.sdp));
+    }
+
+    private async Task OnOfferRequestAsync()
+    {
+        if (!TryStartCall(out var call))
+            return;
+        var offer = call.Peer.createOffer();
+        await call.Peer.setLocalDescription(offer).ConfigureAwait(false);
+        SendDescription(SignalingMessage.Offer(call.Peer.localDescription!.sdp));
+    }
+
+    private async Task OnAnswerAsync(string sdp)
+    {
+        if (_call is not { } call || call.Peer.signalingState != RTCSignalingState.have_local_offer)
+        {
+            Refuse("an answer came with no offer of the node's to answer: send offer-request first");
+            return;
+        }
+        var result = call.Peer.setRemoteDescription(new RTCSessionDescriptionInit { type = RTCSdpType.answer, sdp = sdp });
+        if (!result.IsSuccess)
+            await EndRefusedCallAsync(call, $"the answer was refused: {result.Error}").ConfigureAwait(false);
+    }
+
+    private void OnCandidate(RTCIceCandidateInit? candidate)
+    {
+        if (_call is not { } call || call.Peer.remoteDescription is null)
+        {
+            Refuse("a candidate came before the offer (or answer) it belongs to");
+            return;
+        }
+        if (!call.Peer.addIceCandidate(candidate ?? new RTCIceCandidateInit()))
+            Refuse($"the candidate was refused: '{candidate?.candidate}'");
+    }
+
+    private bool TryStartCall(out NodeSession call)
+    {
+        call = null!;
+        if (_call is { State: not NodeSessionState.Ended })
+        {
+            Refuse("a call is already in progress on this connection: send bye first");
+            return false;
+        }
+        if (!_node.TryCreateSession(_remote, out var created, out string? error))
+        {
+            Refuse(error);
+            return false;
+        }
+        call = created;
+        _call = call;
+        lock (_candidates)
+            _heldCandidates = [];
+        call.Peer.onicecandidate += OnLocalCandidate;
+        call.Ended += OnCallEnded;
+        return true;
+    }
+
+    private async Task EndRefusedCallAsync(NodeSession call, string reason)
+    {
+        call.Ended -= OnCallEnded;
+        Refuse(reason);
+        await call.CloseAsync(reason).ConfigureAwait(false);
+        _call = null;
+    }
+
+    // The caller must have the description before the candidates, or it cannot add them: candidates gathered while the
+    // description was being made wait for it.
+    private void SendDescription(SignalingMessage description)
+    {
+        lock (_candidates)
+        {
+            Send(description);
+            foreach (var candidate in _heldCandidates ?? [])
+                Send(SignalingMessage.ForCandidate(candidate));
+            _heldCandidates = null;
+        }
+    }
+
+    private void OnLocalCandidate(RTCIceCandidateInit? candidate)
+    {
+        lock (_candidates)
+        {
+            if (_heldCandidates is { } held)
+                held.Add(candidate);
+            else
+                Send(SignalingMessage.ForCandidate(candidate));
+        }
+    }
+
+    private void OnCallEnded(NodeSession call, string reason)
+    {
+        call.Peer.onicecandidate -= OnLocalCandidate;
+        if (Interlocked.CompareExchange(ref _call, null, call) == call)
+            Send(SignalingMessage.Bye(reason));
+    }
+
+    private void Refuse(string error)
+    {
+        _refused++;
+        Send(SignalingMessage.Error(error));
+        _logger.LogDebug("signaling from {Address} refused: {Error}", _remote, error);
+    }
+
+    private void Send(SignalingMessage message) => _outbound.Writer.TryWrite(message);
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            await foreach (var message in _outbound.Reader.ReadAllAsync().ConfigureAwait(false))
+                await _socket.SendAsync(message.ToUtf8(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The socket went away; the receive loop sees it too.
+        }
+    }
+
+    private async Task StatsLoopAsync(CancellationToken stop)
+    {
+        if (_limits.StatsInterval == TimeSpan.Zero)
+            return;
+        using var timer = new PeriodicTimer(_limits.StatsInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                if (_call is { State: NodeSessionState.Connected } call)
+                    Send(new SignalingMessage { Type = SignalingMessageType.Stats, Statistics = call.GetStatistics() });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task CloseSocketAsync(WebSocketCloseStatus status, string reason)
+    {
+        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+            return;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await _socket.CloseOutputAsync(status, reason.Length > 120 ? reason[..120] : reason, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+}
