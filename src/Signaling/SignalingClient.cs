@@ -173,6 +173,7 @@ public sealed class SignalingClient : IAsyncDisposable
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     reason = _socket.CloseStatusDescription is { Length: > 0 } description ? description : reason;
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", _stop.Token).ConfigureAwait(false);
                     break;
                 }
                 if (!SignalingMessage.TryParse(buffer.AsSpan(0, length), out var message, out string? error))

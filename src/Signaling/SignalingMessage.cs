@@ -40,7 +40,7 @@ public enum SignalingMessageType
 /// </summary>
 public sealed record SignalingMessage
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8, CommentHandling = JsonCommentHandling.Disallow };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 8, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>What the message is.</summary>
     public required SignalingMessageType Type { get; init; }
@@ -81,25 +81,19 @@ public sealed record SignalingMessage
     public static bool TryParse(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out SignalingMessage? message, [NotNullWhen(false)] out string? error)
     {
         message = null;
+        if (utf8.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            error = "the message is empty";
+            return false;
+        }
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(utf8, ReaderOptions);
-            if (!JsonDocument.TryParseValue(ref reader, out document!))
-            {
-                error = "the message is empty";
-                return false;
-            }
-            if (reader.Read())
-            {
-                document.Dispose();
-                error = "the message holds more than one JSON value";
-                return false;
-            }
+            document = JsonDocument.Parse(utf8.ToArray(), DocumentOptions);
         }
         catch (JsonException e)
         {
-            error = $"the message is not JSON ({e.Message.Split('.')[0]})";
+            error = $"the message is not JSON ({e.Message.Split(". ")[0]})";
             return false;
         }
         using (document)

@@ -15,6 +15,7 @@ namespace Beryl.Signaling;
 internal sealed class WebSocketSignalingSession
 {
     private const int OutboundQueue = 256;
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(3);
 
     private readonly WebSocket _socket;
     private readonly IPAddress _remote;
@@ -27,7 +28,9 @@ internal sealed class WebSocketSignalingSession
     private readonly Lock _candidates = new();
     private NodeSession? _call;
     private List<RTCIceCandidateInit?>? _heldCandidates;
-    private int _refused;
+    private int _refused, _ending;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+    private string _closeReason = "";
 
     public WebSocketSignalingSession(WebSocket socket, IPAddress remote, MediaNode node, SignalingLimits limits, ILogger logger)
     {
@@ -41,31 +44,50 @@ internal sealed class WebSocketSignalingSession
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var sender = SendLoopAsync();
-        var stats = StatsLoopAsync(stop.Token);
-        string closing = "the caller closed signaling";
-        try
+        var stats = StatsLoopAsync();
+        string? reason;
+        // A shutdown ends the call first (the caller gets its bye) and then closes the socket politely; cancelling the
+        // receive itself would abort the socket with the bye still queued.
+        using (stopping.Register(() => _ = EndAsync("the node is shutting down", WebSocketCloseStatus.EndpointUnavailable)))
         {
-            closing = await ReceiveLoopAsync(stop.Token).ConfigureAwait(false) ?? closing;
+            try
+            {
+                reason = await ReceiveLoopAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
+            {
+                // Lost or aborted: the caller is gone either way.
+                reason = null;
+            }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-            closing = stopping.IsCancellationRequested ? "the node is shutting down" : "signaling was lost";
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            if (_call is { } call)
-                await call.CloseAsync(closing).ConfigureAwait(false);
-            _outbound.Writer.TryComplete();
-            await Task.WhenAll(sender, stats).ConfigureAwait(false);
-        }
-        await CloseSocketAsync(closing == "too many refused messages" ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure, closing).ConfigureAwait(false);
+        await EndAsync(reason ?? "the caller closed signaling", reason is null ? WebSocketCloseStatus.NormalClosure : WebSocketCloseStatus.PolicyViolation).ConfigureAwait(false);
+        await Task.WhenAll(sender, stats).ConfigureAwait(false);
+    }
+
+    // Ends the call, lets the queued messages go, then closes the socket; a caller that does not answer the close within
+    // a moment is cut off. Runs once, whoever asks first.
+    private async Task EndAsync(string reason, WebSocketCloseStatus status)
+    {
+        if (Interlocked.Exchange(ref _ending, 1) != 0)
+            return;
+        _closeStatus = status;
+        _closeReason = reason;
+        if (_call is { } call)
+            await call.CloseAsync(reason).ConfigureAwait(false);
+        _outbound.Writer.TryComplete();
+        _ = AbortIfNotClosedAsync();
+    }
+
+    private async Task AbortIfNotClosedAsync()
+    {
+        await Task.Delay(CloseTimeout).ConfigureAwait(false);
+        if (_socket.State != WebSocketState.Closed)
+            _socket.Abort();
     }
 
     // Returns why the loop ended when the node ends it, or null when the caller closed.
-    private async Task<string?> ReceiveLoopAsync(CancellationToken stop)
+    private async Task<string?> ReceiveLoopAsync()
     {
         var buffer = new byte[_limits.MaxMessageBytes];
         var discard = new byte[4096];
@@ -78,7 +100,7 @@ internal sealed class WebSocketSignalingSession
             {
                 if (!tooLarge && length == buffer.Length)
                     tooLarge = true;
-                result = await _socket.ReceiveAsync(tooLarge ? discard.AsMemory() : buffer.AsMemory(length), stop).ConfigureAwait(false);
+                result = await _socket.ReceiveAsync(tooLarge ? discard.AsMemory() : buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                     return null;
                 if (!tooLarge)
@@ -252,6 +274,8 @@ internal sealed class WebSocketSignalingSession
         {
             await foreach (var message in _outbound.Reader.ReadAllAsync().ConfigureAwait(false))
                 await _socket.SendAsync(message.ToUtf8(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                await _socket.CloseOutputAsync(_closeStatus, _closeReason.Length > 120 ? _closeReason[..120] : _closeReason, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WebSocketException or ObjectDisposedException or InvalidOperationException)
         {
@@ -259,35 +283,15 @@ internal sealed class WebSocketSignalingSession
         }
     }
 
-    private async Task StatsLoopAsync(CancellationToken stop)
+    private async Task StatsLoopAsync()
     {
         if (_limits.StatsInterval == TimeSpan.Zero)
             return;
         using var timer = new PeriodicTimer(_limits.StatsInterval);
-        try
+        while (Volatile.Read(ref _ending) == 0 && await timer.WaitForNextTickAsync().ConfigureAwait(false))
         {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
-            {
-                if (_call is { State: NodeSessionState.Connected } call)
-                    Send(new SignalingMessage { Type = SignalingMessageType.Stats, Statistics = call.GetStatistics() });
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private async Task CloseSocketAsync(WebSocketCloseStatus status, string reason)
-    {
-        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
-            return;
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await _socket.CloseOutputAsync(status, reason.Length > 120 ? reason[..120] : reason, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
+            if (_call is { State: NodeSessionState.Connected } call)
+                Send(new SignalingMessage { Type = SignalingMessageType.Stats, Statistics = call.GetStatistics() });
         }
     }
 }

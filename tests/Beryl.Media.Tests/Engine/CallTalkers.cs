@@ -1,6 +1,7 @@
 using Beryl.Media.Audio;
 using Beryl.TestVectors;
 using Beryl.TestVectors.Dsp;
+using Beryl.TestVectors.Metrics;
 using Beryl.TestVectors.Synthesis;
 
 namespace Beryl.Media.Tests.Engine;
@@ -63,58 +64,9 @@ internal sealed class CallTalkers
         return 10 * Math.Log10(Energy(receivedCancellerOff, start, length) / Math.Max(Energy(receivedCancellerOn, start, length), 1e-12));
     }
 
-    /// <summary>
-    /// SI-SDR of A's talker in what B receives, over A's talk (alone and double talk). The jitter buffer stretches and
-    /// shortens time, so one lag does not fit the whole call: each 0.25 s segment where A speaks is lined up on its own
-    /// (around the call's overall lag) and scored, and the median segment is the result.
-    /// </summary>
-    public double TalkerQualityDb(float[] received)
-    {
-        var reference = SpeechA.Select(x => (double)x).ToArray();
-        var estimate = new double[reference.Length];
-        for (int i = 0; i < Math.Min(received.Length, estimate.Length); i++)
-            estimate[i] = received[i];
-        int overall = LagEstimator.CrossCorrelationLag(estimate, reference, Samples(0.8)).Lag;
-        int segment = Samples(0.25), search = Samples(0.03);
-        var starts = new List<int>();
-        for (int start = Samples(BAloneEnd + 0.5); start + segment <= Samples(CallSeconds - 0.5); start += segment)
-        {
-            if (start + overall - search >= 0 && start + overall + search + segment <= estimate.Length)
-                starts.Add(start);
-        }
-        double meanEnergy = starts.Average(start => Dot(reference.AsSpan(start, segment), reference.AsSpan(start, segment)));
-        var scores = new List<double>();
-        foreach (int start in starts)
-        {
-            var r = reference.AsSpan(start, segment);
-            double rr = Dot(r, r);
-            if (rr < 0.1 * meanEnergy)
-                continue;   // a pause in A's talk
-            int best = overall;
-            double bestCorrelation = double.NegativeInfinity;
-            for (int lag = overall - search; lag <= overall + search; lag++)
-            {
-                double c = Dot(estimate.AsSpan(start + lag, segment), r);
-                if (c > bestCorrelation)
-                    (bestCorrelation, best) = (c, lag);
-            }
-            var e = estimate.AsSpan(start + best, segment);
-            double alpha = Dot(e, r) / rr, residual = 0;
-            for (int i = 0; i < segment; i++)
-                residual += (e[i] - alpha * r[i]) * (e[i] - alpha * r[i]);
-            scores.Add(10 * Math.Log10(alpha * alpha * rr / Math.Max(residual, 1e-12)));
-        }
-        scores.Sort();
-        return scores[scores.Count / 2];
-    }
-
-    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double sum = 0;
-        for (int i = 0; i < a.Length; i++)
-            sum += a[i] * b[i];
-        return sum;
-    }
+    /// <summary>SI-SDR of A's talker in what B receives, over A's talk (alone and double talk).</summary>
+    public double TalkerQualityDb(float[] received) =>
+        AlignedSiSdr.MedianDb(received, SpeechA, SampleRate, BAloneEnd + 0.5, CallSeconds - 0.5) ?? double.NegativeInfinity;
 
     private static int Samples(double seconds) => (int)(seconds * SampleRate);
 

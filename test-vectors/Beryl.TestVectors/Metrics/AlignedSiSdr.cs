@@ -1,0 +1,74 @@
+namespace Beryl.TestVectors.Metrics;
+
+/// <summary>
+/// SI-SDR of a talker in audio that went through a call. A jitter buffer stretches and shortens time, so one lag does not
+/// fit a whole call: each 0.25 s segment where the talker speaks is lined up on its own (around the overall lag) and
+/// scored, and the median segment is the result.
+/// </summary>
+public static class AlignedSiSdr
+{
+    private const double SegmentSeconds = 0.25, SegmentSearchSeconds = 0.03;
+
+    /// <summary>The median segment SI-SDR, dB, of <paramref name="reference"/> in <paramref name="received"/>.</summary>
+    /// <param name="received">What the far end got, on its own time line, at <paramref name="sampleRate"/>.</param>
+    /// <param name="reference">The talker as it entered the call, same rate.</param>
+    /// <param name="sampleRate">Samples per second of both.</param>
+    /// <param name="fromSeconds">Start of the talk to score, on the reference's time line.</param>
+    /// <param name="toSeconds">End of the talk to score.</param>
+    /// <param name="maxLagSeconds">The largest overall lag searched, either way.</param>
+    /// <returns>The median SI-SDR, or null when no segment of talk could be lined up.</returns>
+    public static double? MedianDb(float[] received, float[] reference, int sampleRate, double fromSeconds, double toSeconds, double maxLagSeconds = 0.8)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        ArgumentNullException.ThrowIfNull(reference);
+        int Samples(double seconds) => (int)(seconds * sampleRate);
+        var r64 = reference.Select(x => (double)x).ToArray();
+        var estimate = new double[r64.Length];
+        for (int i = 0; i < Math.Min(received.Length, estimate.Length); i++)
+            estimate[i] = received[i];
+        int overall = LagEstimator.CrossCorrelationLag(estimate, r64, Samples(maxLagSeconds)).Lag;
+        int segment = Samples(SegmentSeconds), search = Samples(SegmentSearchSeconds);
+        var starts = new List<int>();
+        for (int start = Samples(fromSeconds); start + segment <= Math.Min(Samples(toSeconds), r64.Length); start += segment)
+        {
+            if (start + overall - search >= 0 && start + overall + search + segment <= estimate.Length)
+                starts.Add(start);
+        }
+        if (starts.Count == 0)
+            return null;
+        double meanEnergy = starts.Average(start => Dot(r64.AsSpan(start, segment), r64.AsSpan(start, segment)));
+        var scores = new List<double>();
+        foreach (int start in starts)
+        {
+            var r = r64.AsSpan(start, segment);
+            double rr = Dot(r, r);
+            if (rr < 0.1 * meanEnergy)
+                continue;   // a pause in the talk
+            int best = overall;
+            double bestCorrelation = double.NegativeInfinity;
+            for (int lag = overall - search; lag <= overall + search; lag++)
+            {
+                double c = Dot(estimate.AsSpan(start + lag, segment), r);
+                if (c > bestCorrelation)
+                    (bestCorrelation, best) = (c, lag);
+            }
+            var e = estimate.AsSpan(start + best, segment);
+            double alpha = Dot(e, r) / rr, residual = 0;
+            for (int i = 0; i < segment; i++)
+                residual += (e[i] - alpha * r[i]) * (e[i] - alpha * r[i]);
+            scores.Add(10 * Math.Log10(alpha * alpha * rr / Math.Max(residual, 1e-12)));
+        }
+        if (scores.Count == 0)
+            return null;
+        scores.Sort();
+        return scores[scores.Count / 2];
+    }
+
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++)
+            sum += a[i] * b[i];
+        return sum;
+    }
+}
