@@ -2,8 +2,8 @@ namespace Beryl.TestVectors.Metrics;
 
 /// <summary>
 /// SI-SDR of a talker in audio that went through a call. A jitter buffer stretches and shortens time, so one lag does not
-/// fit a whole call: each 0.25 s segment where the talker speaks is lined up on its own (around the overall lag) and
-/// scored, and the median segment is the result.
+/// fit a whole call: each 0.25 s segment where the talker speaks is lined up on its own, near the lag of the segment
+/// before (the first near the overall lag), and scored; the median segment is the result.
 /// </summary>
 public static class AlignedSiSdr
 {
@@ -38,20 +38,25 @@ public static class AlignedSiSdr
             return null;
         double meanEnergy = starts.Average(start => Dot(r64.AsSpan(start, segment), r64.AsSpan(start, segment)));
         var scores = new List<double>();
+        int previous = overall;
         foreach (int start in starts)
         {
             var r = r64.AsSpan(start, segment);
             double rr = Dot(r, r);
             if (rr < 0.1 * meanEnergy)
                 continue;   // a pause in the talk
-            int best = overall;
+            int best = previous;
             double bestCorrelation = double.NegativeInfinity;
-            for (int lag = overall - search; lag <= overall + search; lag++)
+            int from = Math.Max(previous - search, -start), to = Math.Min(previous + search, estimate.Length - segment - start);
+            for (int lag = from; lag <= to; lag++)
             {
                 double c = Dot(estimate.AsSpan(start + lag, segment), r);
                 if (c > bestCorrelation)
                     (bestCorrelation, best) = (c, lag);
             }
+            if (bestCorrelation <= 0)
+                continue;   // nothing of the talk here
+            previous = best;
             var e = estimate.AsSpan(start + best, segment);
             double alpha = Dot(e, r) / rr, residual = 0;
             for (int i = 0; i < segment; i++)

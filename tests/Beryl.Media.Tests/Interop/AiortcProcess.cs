@@ -39,17 +39,24 @@ internal sealed class AiortcProcess : IAsyncDisposable
         }
     }
 
-    public static void RequireAiortc()
+    /// <summary>Skips the test without aiortc (and, to call a node over WebSocket, python3-websockets).</summary>
+    public static void RequireAiortc(bool websockets = false)
     {
-        bool available = File.Exists(Python) && Run(Python, "-c \"import aiortc\"") == 0;
+        string modules = websockets ? "aiortc, websockets" : "aiortc";
+        bool available = File.Exists(Python) && Run(Python, $"-c \"import {modules}\"") == 0;
         if (available)
             return;
+        string packages = websockets ? "python3-aiortc and python3-websockets are" : "python3-aiortc is";
         if (Environment.GetEnvironmentVariable("BERYL_REQUIRE_INTEROP") == "1")
-            Assert.Fail("aiortc is required (BERYL_REQUIRE_INTEROP=1) but python3-aiortc is not installed");
-        Assert.Ignore("python3-aiortc is not installed");
+            Assert.Fail($"aiortc is required (BERYL_REQUIRE_INTEROP=1) but {packages} not installed");
+        Assert.Ignore($"{packages} not installed");
     }
 
-    public static AiortcProcess Start(string role, double seconds, string recordPath)
+    /// <param name="role">offer or answer.</param>
+    /// <param name="seconds">How long the call lasts once connected.</param>
+    /// <param name="recordPath">Where the peer writes what it received.</param>
+    /// <param name="signaling">Extra arguments: <c>--ws URL</c> or <c>--post URL</c> to call a Beryl node.</param>
+    public static AiortcProcess Start(string role, double seconds, string recordPath, params string[] signaling)
     {
         string script = Path.Combine(TestContext.CurrentContext.TestDirectory, "Interop", "aiortc_peer.py");
         var info = new ProcessStartInfo(Python)
@@ -59,7 +66,7 @@ internal sealed class AiortcProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { script, "--role", role, "--seconds", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--record", recordPath })
+        foreach (string arg in new[] { script, "--role", role, "--seconds", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--record", recordPath }.Concat(signaling))
             info.ArgumentList.Add(arg);
         var process = Process.Start(info) ?? throw new InvalidOperationException("python3 did not start");
         return new AiortcProcess(process) { RecordPath = recordPath };

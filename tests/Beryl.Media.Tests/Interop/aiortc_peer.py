@@ -1,7 +1,9 @@
 """aiortc on the other end of Beryl's interop tests.
 
 Signaling is one JSON object a line: descriptions go out on stdout and come in on stdin;
-progress and errors go to stderr. The peer sends a known test signal (the same function as
+progress and errors go to stderr. With --ws or --post the peer calls a Beryl node instead, over its
+WebSocket signaling (trickled candidates) or its POST /offer (candidates in the SDP); stdout then
+carries only progress. The peer sends a known test signal (the same function as
 InteropSignal.cs) and records what it receives to a WAV file, which the test checks.
 Only loopback addresses are gathered, so no packet leaves the machine.
 """
@@ -12,12 +14,14 @@ import json
 import math
 import sys
 import time
+import urllib.request
 import wave
 
 import aioice.ice
 from av import AudioFrame
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from aiortc.sdp import candidate_from_sdp
 
 SAMPLE_RATE = 8000
 FRAME_SAMPLES = 160
@@ -90,9 +94,48 @@ async def record(track, pcm, rate, done):
         pass
 
 
+async def call_over_websocket(pc, url, tasks):
+    """Offers over a node's WebSocket signaling; the node's trickled candidates keep arriving in the background."""
+    import websockets
+
+    socket = await websockets.connect(url)
+    await socket.send(json.dumps({"type": "offer", "sdp": pc.localDescription.sdp}))
+    while True:
+        message = json.loads(await socket.recv())
+        if message["type"] == "answer":
+            break
+        if message["type"] == "error":
+            raise RuntimeError("the node refused the offer: " + message["message"])
+    await pc.setRemoteDescription(RTCSessionDescription(sdp=message["sdp"], type="answer"))
+
+    async def trickle():
+        async for text in socket:
+            message = json.loads(text)
+            if message["type"] == "candidate" and message.get("candidate"):
+                candidate = candidate_from_sdp(message["candidate"].split(":", 1)[1])
+                candidate.sdpMid = message.get("sdpMid")
+                candidate.sdpMLineIndex = message.get("sdpMLineIndex")
+                await pc.addIceCandidate(candidate)
+            elif message["type"] == "error":
+                log("node error", message["message"])
+
+    tasks.append(asyncio.ensure_future(trickle()))
+    return socket
+
+
+def call_over_post(pc, url):
+    """Offers with every candidate in the SDP to a node's POST /offer and returns its answer's SDP."""
+    body = json.dumps({"type": "offer", "sdp": pc.localDescription.sdp}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())["sdp"]
+
+
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--role", choices=["offer", "answer"], required=True)
+    parser.add_argument("--ws", help="call a Beryl node over its WebSocket signaling at this URL")
+    parser.add_argument("--post", help="call a Beryl node through its POST /offer at this URL")
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--record", required=True)
     parser.add_argument("--timeout", type=float, default=30.0)
@@ -126,7 +169,16 @@ async def main():
 
     pc.addTrack(ChirpTrack())
 
-    if args.role == "offer":
+    socket = None
+    if args.ws or args.post:
+        # aiortc gathers every candidate before setLocalDescription returns, so the offer carries them all.
+        await pc.setLocalDescription(await pc.createOffer())
+        if args.ws:
+            socket = await call_over_websocket(pc, args.ws, recorders)
+        else:
+            answer = await loop.run_in_executor(None, call_over_post, pc, args.post)
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+    elif args.role == "offer":
         await pc.setLocalDescription(await pc.createOffer())
         emit({"type": "offer", "sdp": pc.localDescription.sdp})
         answer = await read_message(reader)
@@ -147,6 +199,9 @@ async def main():
 
     await asyncio.sleep(args.seconds)
     done.set()
+    if socket is not None:
+        await socket.send(json.dumps({"type": "bye"}))
+        await socket.close()
     await pc.close()
     for task in recorders:
         task.cancel()

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text.Json;
+using Beryl.Media.Audio;
+using Beryl.TestVectors.Dsp;
+using Beryl.TestVectors.Metrics;
+using Beryl.TestVectors.Synthesis;
+
+namespace Beryl.Signaling.Tests.EndToEnd;
+
+/// <summary>
+/// Two <c>beryl call</c> processes, each in a simulated room with its own canceller off (a phone without echo
+/// cancellation), talk through <c>beryl listen --mode bridge --aec full</c>: the node's cancellation on each leg must
+/// remove the echo of the other caller that each room sends back, while each caller still hears the other clearly.
+/// </summary>
+[CancelAfter(150_000)]
+public class BridgeCallTests
+{
+    private const int Rate = 48000;
+    private const double CallSeconds = 30;
+    // B talks alone from 1 to 11 s (leg A's far-end single talk), A alone from 14 to 22 s (leg B's), both from 25 to 29 s.
+    private static readonly (double From, double To)[] TalkA = [(14, 22), (25, 29)];
+    private static readonly (double From, double To)[] TalkB = [(1, 11), (25, 29)];
+    private const double MinimumErleDb = 20;
+
+    private string _directory = "";
+
+    [SetUp]
+    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("beryl-bridge-").FullName;
+
+    // A failed run keeps its recordings for a look.
+    [TearDown]
+    public void DeleteDirectory()
+    {
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Passed)
+            Directory.Delete(_directory, recursive: true);
+        else
+            TestContext.Out.WriteLine($"recordings kept in {_directory}");
+    }
+
+    [Test]
+    public async Task The_nodes_cancellation_removes_each_callers_echo_and_keeps_the_other_talker()
+    {
+        var talkerA = Talker(TalkA, 21, TalkerVoice.Female, "a.wav");
+        var talkerB = Talker(TalkB, 22, TalkerVoice.MaleMid, "b.wav");
+        string record = Path.Combine(_directory, "node");
+
+        using var node = BerylProcess.Start("listen", "listen", "--port", "0", "--mode", "bridge", "--aec", "full", "--record", record);
+        string listening = await node.WaitForLineAsync("listening on", TimeSpan.FromSeconds(30));
+        string url = listening.Split(' ').Single(word => word.StartsWith("ws://", StringComparison.Ordinal)).TrimEnd(',', ')');
+
+        using var callerA = Caller("A", url, talkerA.Path, delayMs: 120, seed: 1);
+        using var callerB = Caller("B", url, talkerB.Path, delayMs: 80, seed: 2);
+        Assert.That(await callerA.WaitForExitAsync(TimeSpan.FromSeconds(90)), Is.Zero, callerA.Output);
+        Assert.That(await callerB.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, callerB.Output);
+        // The callers hung up: the node finishes both recordings, then shuts down on Ctrl+C.
+        Assert.That(await Eventually(() => Directory.Exists(record) && Directory.GetFiles(record, "call.json", SearchOption.AllDirectories).Length == 2, TimeSpan.FromSeconds(20)),
+            Is.True, node.Output);
+        node.Interrupt();
+        Assert.That(await node.WaitForExitAsync(TimeSpan.FromSeconds(20)), Is.Zero, node.Output);
+
+        var legs = Directory.GetDirectories(record).Select(Leg.Load).ToArray();
+        var heardByA = WavReader.ReadAllChannels(Path.Combine(_directory, "heard-A.wav"), out _)[0];
+        var heardByB = WavReader.ReadAllChannels(Path.Combine(_directory, "heard-B.wav"), out _)[0];
+        double? aHearsBAlone = AlignedSiSdr.MedianDb(heardByA, talkerB.Speech, Rate, TalkB[0].From + 0.5, TalkB[0].To - 0.5, maxLagSeconds: 4);
+        double? bHearsAAlone = AlignedSiSdr.MedianDb(heardByB, talkerA.Speech, Rate, TalkA[0].From + 0.5, TalkA[0].To - 0.5, maxLagSeconds: 4);
+        double? aHearsBDoubleTalk = AlignedSiSdr.MedianDb(heardByA, talkerB.Speech, Rate, TalkB[1].From + 0.5, TalkB[1].To - 0.5, maxLagSeconds: 4);
+        double? bHearsADoubleTalk = AlignedSiSdr.MedianDb(heardByB, talkerA.Speech, Rate, TalkA[1].From + 0.5, TalkA[1].To - 0.5, maxLagSeconds: 4);
+
+        string figures = string.Create(CultureInfo.InvariantCulture,
+            $"bridge through the node (Opus, node AEC full, callers' AEC off): " +
+            $"leg ERLE in far-end single talk {string.Join(" and ", legs.Select(l => $"{l.ErleDb:0.0} dB (echo delay {l.DelayMs:0} ms)"))}; " +
+            $"talker SI-SDR at the other caller, alone A->B {bHearsAAlone:0.0} dB and B->A {aHearsBAlone:0.0} dB, in double talk A->B {bHearsADoubleTalk:0.0} dB and B->A {aHearsBDoubleTalk:0.0} dB");
+        TestContext.Out.WriteLine(figures);
+        File.AppendAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "e2e-call-figures.txt"), figures + Environment.NewLine);
+
+        Assert.That(legs, Has.Length.EqualTo(2));
+        Assert.Multiple(() =>
+        {
+            foreach (var leg in legs)
+                Assert.That(leg.ErleDb, Is.GreaterThanOrEqualTo(MinimumErleDb), $"echo removed on leg {leg.Name}");
+            Assert.That(aHearsBAlone, Is.GreaterThan(5), "A hears B clearly");
+            Assert.That(bHearsAAlone, Is.GreaterThan(5), "B hears A clearly");
+        });
+    }
+
+    private BerylProcess Caller(string name, string url, string talker, int delayMs, int seed) =>
+        BerylProcess.Start($"call {name}", "call", url,
+            "--mic", string.Create(CultureInfo.InvariantCulture, $"room:near={talker},delay={delayMs},echo=-10,rt60=0.25,noise=-65,seed={seed}"),
+            "--aec", "off", "--seconds", CallSeconds.ToString(CultureInfo.InvariantCulture),
+            "--record", Path.Combine(_directory, $"heard-{name}.wav"));
+
+    private (string Path, float[] Speech) Talker((double From, double To)[] talk, int seed, TalkerVoice voice, string file)
+    {
+        var speech = new float[(int)(CallSeconds * Rate)];
+        var synthesizer = new SpeechSynthesizer(voice, Rate, new DeterministicRandom(seed, file));
+        foreach (var (from, to) in talk)
+        {
+            var spoken = synthesizer.Talk((int)((to - from) * Rate));
+            double rms = Math.Sqrt(spoken.Select(x => (double)x * x).Where(p => p > 1e-8).DefaultIfEmpty(1e-8).Average());
+            for (int i = 0; i < spoken.Length; i++)
+                speech[(int)(from * Rate) + i] = (float)(spoken[i] * 0.05 / rms);
+        }
+        string path = Path.Combine(_directory, file);
+        WavWriter.WriteAll(path, Rate, [speech], WavSampleFormat.Float32);
+        return (path, speech);
+    }
+
+    private static async Task<bool> Eventually(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                return false;
+            await Task.Delay(100);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// One leg's recording at the node, scored in the far-end single talk that leg renders: the leg whose render is
+    /// louder while B talks alone is A's (B is its far end), the other is B's. The canceller has the first 4.5 s of
+    /// that talk to converge (a caller's jitter buffer settles in the first seconds of a call and moves the echo).
+    /// </summary>
+    private sealed record Leg(string Name, double ErleDb, double DelayMs)
+    {
+        private const double ConvergenceSeconds = 4.5;
+
+        public static Leg Load(string folder)
+        {
+            var received = WavReader.ReadAllChannels(Path.Combine(folder, "received.wav"), out var format)[0];
+            var cleaned = WavReader.ReadAllChannels(Path.Combine(folder, "cleaned.wav"), out _)[0];
+            var render = WavReader.ReadAllChannels(Path.Combine(folder, "render.wav"), out _)[0];
+            int rate = format.SampleRate;
+            var (from, to) = Power(render, rate, TalkB[0]) > Power(render, rate, TalkA[0]) ? TalkB[0] : TalkA[0];
+            var scored = (from + ConvergenceSeconds, to - 0.5);
+            Assert.That(scored.Item2 * rate, Is.LessThanOrEqualTo(received.Length), $"{folder}: the recording is too short");
+            double erle = 10 * Math.Log10(Power(received, rate, scored) / Math.Max(Power(cleaned, rate, scored), 1e-15));
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "call.json")));
+            double delay = json.RootElement.GetProperty("echoCanceller").GetProperty("delayMs").GetDouble();
+            return new Leg(Path.GetFileName(folder), erle, delay);
+        }
+
+        private static double Power(float[] x, int rate, (double From, double To) seconds)
+        {
+            int from = (int)(seconds.From * rate), to = Math.Min((int)(seconds.To * rate), x.Length);
+            double sum = 0;
+            for (int i = from; i < to; i++)
+                sum += (double)x[i] * x[i];
+            return sum / Math.Max(to - from, 1);
+        }
+    }
+}
