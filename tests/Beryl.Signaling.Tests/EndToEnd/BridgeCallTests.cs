@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Beryl.Media.Audio;
+using Beryl.Signaling.Tests.Node;
 using Beryl.TestVectors.Dsp;
 using Beryl.TestVectors.Metrics;
 using Beryl.TestVectors.Synthesis;
@@ -53,7 +54,7 @@ public class BridgeCallTests
         Assert.That(await callerA.WaitForExitAsync(TimeSpan.FromSeconds(90)), Is.Zero, callerA.Output);
         Assert.That(await callerB.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, callerB.Output);
         // The callers hung up: the node finishes both recordings, then shuts down on Ctrl+C.
-        Assert.That(await Eventually(() => Directory.Exists(record) && Directory.GetFiles(record, "call.json", SearchOption.AllDirectories).Length == 2, TimeSpan.FromSeconds(20)),
+        Assert.That(await NodeHarness.EventuallyAsync(() => Directory.Exists(record) && Directory.GetFiles(record, "call.json", SearchOption.AllDirectories).Length == 2, TimeSpan.FromSeconds(20)),
             Is.True, node.Output);
         node.Interrupt();
         Assert.That(await node.WaitForExitAsync(TimeSpan.FromSeconds(20)), Is.Zero, node.Output);
@@ -103,18 +104,6 @@ public class BridgeCallTests
         string path = Path.Combine(_directory, file);
         WavWriter.WriteAll(path, Rate, [speech], WavSampleFormat.Float32);
         return (path, speech);
-    }
-
-    private static async Task<bool> Eventually(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                return false;
-            await Task.Delay(100);
-        }
-        return true;
     }
 
     /// <summary>

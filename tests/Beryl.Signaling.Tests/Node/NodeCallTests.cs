@@ -61,6 +61,33 @@ public class NodeCallTests
     }
 
     [Test]
+    public async Task The_nodes_metrics_show_the_call()
+    {
+        await using var harness = await NodeHarness.StartAsync();
+        await using var caller = await TestCaller.CallAsync(harness.Server.WebSocketUri, new ToneSource(new AudioFormat(48000, 1), 300, 0.1f));
+        await caller.ReceiveMorePacketsAsync(50);
+
+        var measured = new Dictionary<string, double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == MediaNode.MeterName)
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => measured[instrument.Name] = value);
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measured[instrument.Name] = value);
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => measured[instrument.Name] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+
+        Assert.That(measured["beryl.node.calls.active"], Is.EqualTo(1));
+        Assert.That(measured["beryl.node.rtp.packets_received"], Is.GreaterThan(40));
+        Assert.That(measured["beryl.node.rtp.packets_sent"], Is.GreaterThan(40));
+        Assert.That(measured, Does.ContainKey("beryl.node.aec.delay"), "the leg's echo delay is reported");
+        Assert.That(measured["beryl.node.rtp.loss_ratio"], Is.LessThan(0.05));
+    }
+
+    [Test]
     public async Task The_node_offers_when_asked_and_takes_the_answer()
     {
         await using var harness = await NodeHarness.StartAsync();
