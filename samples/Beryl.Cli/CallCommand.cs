@@ -105,6 +105,11 @@ internal static class CallCommand
         engine.Stop();
         await SafeHangUpAsync(signaling).ConfigureAwait(false);
         context.Out.WriteLine(Summary(reason, started.Elapsed, peer.GetStatistics(), final));
+        if (audio.Room is { } room)
+        {
+            var r = room.Statistics;
+            context.Out.WriteLine($"room: {r.SpeakerFrames} frames played, {r.MicrophoneFrames} captured, {r.Underruns} echo blocks without speaker audio, {r.Overruns} overruns, {r.DroppedSpeakerFrames} speaker frames dropped");
+        }
         return BerylCli.ExitOk;
     }
 

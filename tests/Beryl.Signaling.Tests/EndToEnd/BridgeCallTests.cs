@@ -53,6 +53,8 @@ public class BridgeCallTests
         using var callerB = Caller("B", url, talkerB.Path, delayMs: 80, seed: 2);
         Assert.That(await callerA.WaitForExitAsync(TimeSpan.FromSeconds(90)), Is.Zero, callerA.Output);
         Assert.That(await callerB.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, callerB.Output);
+        TestContext.Out.WriteLine(callerA.Output);
+        TestContext.Out.WriteLine(callerB.Output);
         // The callers hung up: the node finishes both recordings, then shuts down on Ctrl+C.
         Assert.That(await NodeHarness.EventuallyAsync(() => Directory.Exists(record) && Directory.GetFiles(record, "call.json", SearchOption.AllDirectories).Length == 2, TimeSpan.FromSeconds(20)),
             Is.True, node.Output);
