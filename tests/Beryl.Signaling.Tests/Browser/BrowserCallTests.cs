@@ -49,11 +49,11 @@ public sealed class BrowserCallTests
         await harness.WaitForTextAsync("#packets-received", "t => Number(t) > 0").WaitAsync(cancellation);
 
         var (sent, received) = await PageAudioRecorder.RecordAsync(page, RecordSeconds).WaitAsync(cancellation);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "browser-call.png"), FullPage = true });
+        await harness.ScreenshotAsync("browser-call");
         var figures = RoundTrip.Measure(sent, received, PageAudioRecorder.SampleRate);
         TestContext.Out.WriteLine($"sent {figures.SentDbfs:0.0} dBFS, received {figures.ReceivedDbfs:0.0} dBFS; over {figures.Windows} windows of talk: " +
             $"median correlation {figures.Correlation:0.000}, round trip {figures.DelayMs:0} ms (from {figures.MinDelayMs:0} to {figures.MaxDelayMs:0})");
-        string[] shown = ["#state", "#codec", "#packets-sent", "#packets-received", "#rtt", "#level-in", "#level-out", "#node-erle", "#node-delay", "#node-double-talk", "#node-jitter-buffer"];
+        string[] shown = ["#state", "#codec", "#packets-sent", "#packets-received", "#rtt", "#level-in", "#level-out", "#node-erle", "#node-delay", "#node-delay-confidence", "#node-double-talk", "#node-jitter-buffer", "#node-jitter-target"];
         foreach (string id in shown)
             TestContext.Out.WriteLine($"{id}: {await page.TextContentAsync(id)}");
 
@@ -61,8 +61,9 @@ public sealed class BrowserCallTests
         {
             Assert.That(figures.SentDbfs, Is.GreaterThan(ActiveLevelDbfs - 12), "the fake microphone reaches the page");
             Assert.That(figures.ReceivedDbfs, Is.GreaterThan(figures.SentDbfs - 10), "level of the echo");
-            // Measured 0.93 to 0.95 (median over windows of talk) through two Opus legs and the node's canceller.
-            Assert.That(figures.Correlation, Is.GreaterThan(0.75), "the echo is the talker");
+            // Measured 0.81 to 0.95 (median over windows of talk) through two Opus legs and the node's canceller; unrelated
+            // audio scores under 0.2.
+            Assert.That(figures.Correlation, Is.GreaterThan(0.6), "the echo is the talker");
             Assert.That(figures.DelayMs, Is.InRange(20, 1000), "round trip");
         });
         foreach (string id in new[] { "#node-erle", "#node-delay", "#node-jitter-buffer", "#rtt", "#jitter" })
@@ -87,6 +88,7 @@ public sealed class BrowserCallTests
         {
             await harness.Page.ClickAsync("#call");
             await harness.WaitForTextAsync("#status", "t => t.includes('refused')").WaitAsync(cancellation);
+            await harness.ScreenshotAsync("browser-refused");
             await Assert.MultipleAsync(async () =>
             {
                 Assert.That(await harness.Page.TextContentAsync("#status"), Does.Contain("the node is full"));

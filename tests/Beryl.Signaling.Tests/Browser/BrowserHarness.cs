@@ -86,6 +86,10 @@ internal sealed class BrowserHarness : IAsyncDisposable
             new object[] { selector },
             new PageWaitForFunctionOptions { Timeout = timeoutMs, PollingInterval = 50 });
 
+    /// <summary>Saves the page as <paramref name="name"/>.png in the test's folder, for a person to look at.</summary>
+    public Task ScreenshotAsync(string name) =>
+        Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestContext.CurrentContext.WorkDirectory, name + ".png"), FullPage = true });
+
     public async ValueTask DisposeAsync()
     {
         if (_page is not null)
