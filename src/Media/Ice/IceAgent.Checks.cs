@@ -97,12 +97,7 @@ public sealed partial class IceAgent
 
     private void TryAddPair(IceLocalBase localBase, IceRemote remote)
     {
-        IPEndPoint remoteEndPoint = remote.EndPoint;
-        // Same family; loopback only with loopback so nothing paired with a local loopback ever leaves the host.
-        if (remoteEndPoint.AddressFamily != localBase.EndPoint.AddressFamily
-            || IPAddress.IsLoopback(remoteEndPoint.Address) != localBase.IsLoopback
-            || remoteEndPoint.Address.IsIPv6LinkLocal || remoteEndPoint.Port == 0
-            || FindPair(localBase, remote) is not null || _pairs.Count >= MaxPairs)
+        if (!CanPair(localBase, remote.EndPoint) || FindPair(localBase, remote) is not null || _pairs.Count >= MaxPairs)
             return;
         var pair = new IceCandidatePair(localBase, remote);
         // The first pair of a foundation starts Waiting, later ones wait Frozen for it (RFC 8445 section 6.1.2.6).
@@ -110,6 +105,12 @@ public sealed partial class IceAgent
         _pairs.Add(pair);
         PrioritisePairs();
     }
+
+    // Same family; loopback only with loopback so nothing paired with a local loopback ever leaves the host.
+    private static bool CanPair(IceLocalBase localBase, IPEndPoint remote) =>
+        remote.AddressFamily == localBase.EndPoint.AddressFamily
+        && IPAddress.IsLoopback(remote.Address) == localBase.IsLoopback
+        && !remote.Address.IsIPv6LinkLocal && remote.Port != 0;
 
     private void PrioritisePairs()
     {
@@ -351,6 +352,13 @@ public sealed partial class IceAgent
         {
             Interlocked.Increment(ref _integrityFailures);
             SendError(localBase, request, from, request.HasUsername && request.HasMessageIntegrity ? StunErrorCode.Unauthenticated : StunErrorCode.BadRequest, default);
+            return;
+        }
+        // A check this base will never pair with must not succeed for the peer either, or the peer may select a pair
+        // that carries nothing here (Chromium checks from its IPv6 address to our ::1 and picks that pair).
+        if (!CanPair(localBase, source))
+        {
+            Interlocked.Increment(ref _unknownSourceDropped);
             return;
         }
         if (!ResolveRoleConflict(request))

@@ -7,7 +7,7 @@ namespace Beryl.Media.Ice;
 /// <param name="StunParseFailures">STUN-looking datagrams that failed to parse or had a bad FINGERPRINT.</param>
 /// <param name="IntegrityFailures">Requests or responses with a wrong or missing USERNAME or MESSAGE-INTEGRITY.</param>
 /// <param name="UnknownPacketsDropped">Datagrams whose first byte is neither STUN, DTLS nor RTP (RFC 7983).</param>
-/// <param name="UnknownSourceDropped">DTLS/RTP datagrams from addresses that are not remote candidates.</param>
+/// <param name="UnknownSourceDropped">DTLS/RTP datagrams from addresses that are not remote candidates, and checks from addresses a local base cannot pair with.</param>
 /// <param name="RoleConflicts">Role conflicts detected (RFC 8445 section 7.3.1.1), in requests and 487 responses.</param>
 /// <param name="ReceiveErrors">Exceptions caught in the receive loops (socket errors, throwing event handlers).</param>
 public readonly record struct IceAgentStatistics(
