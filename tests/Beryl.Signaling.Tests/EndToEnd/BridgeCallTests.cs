@@ -17,10 +17,11 @@ namespace Beryl.Signaling.Tests.EndToEnd;
 public class BridgeCallTests
 {
     private const int Rate = 48000;
-    private const double CallSeconds = 30;
-    // B talks alone from 1 to 11 s (leg A's far-end single talk), A alone from 14 to 22 s (leg B's), both from 25 to 29 s.
-    private static readonly (double From, double To)[] TalkA = [(14, 22), (25, 29)];
-    private static readonly (double From, double To)[] TalkB = [(1, 11), (25, 29)];
+    private const double CallSeconds = 33;
+    // B talks alone from 3 to 13 s (leg A's far-end single talk), A alone from 16 to 24 s (leg B's), both from 27 to 31 s.
+    // Nobody talks in the first 3 s, while the jitter buffers settle.
+    private static readonly (double From, double To)[] TalkA = [(16, 24), (27, 31)];
+    private static readonly (double From, double To)[] TalkB = [(3, 13), (27, 31)];
     private const double MinimumErleDb = 20;
 
     private string _directory = "";
