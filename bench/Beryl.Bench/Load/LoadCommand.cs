@@ -59,31 +59,47 @@ internal static class LoadCommand
         Console.WriteLine($"{calls} calls: starting the node");
         var node = berylDll is null ? await NodeUnderTest.StartInProcessAsync(calls) : await NodeUnderTest.StartProcessAsync(berylDll, calls);
         var result = new LoadResult { Calls = calls };
-        LoadCaller[] connected;
         await using (node)
         {
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            result.IdleRssBytes = node.ResidentBytes();
             var gaps = new ArrivalGaps();
             using var pacer = new CallerPacer(packets);
-            (connected, var failures) = await RampUpAsync(calls, settings.CallsPerSecond, node, pacer, gaps);
-            result.Connected = connected.Length;
-            result.Problems.AddRange(failures.GroupBy(f => f).Select(g => $"{g.Count()} calls failed: {g.Key}"));
-            Console.WriteLine($"{calls} calls: {connected.Length} connected, measuring {settings.Seconds:0} s");
+            LoadCaller[] connected = [];
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                result.IdleRssBytes = node.ResidentBytes();
+                (connected, var failures) = await RampUpAsync(calls, settings.CallsPerSecond, node, pacer, gaps);
+                result.Connected = connected.Length;
+                result.Problems.AddRange(failures.GroupBy(f => f).Select(g => $"{g.Count()} calls failed: {g.Key}"));
+                Console.WriteLine($"{calls} calls: {connected.Length} connected, measuring {settings.Seconds:0} s");
 
-            await Task.Delay(Settle);
-            gaps.Reset();
-            var start = await WindowMark.TakeAsync(node, connected, pacer);
-            await Task.Delay(TimeSpan.FromSeconds(settings.Seconds));
-            var end = await WindowMark.TakeAsync(node, connected, pacer);
-            result.Measure(start, end, gaps);
-            result.LoadedRssBytes = node.ResidentBytes();
-            result.Dropped = connected.Count(c => c.Dropped);
-
-            pacer.Clear();
-            await Task.WhenAll(connected.Select(c => c.DisposeAsync().AsTask()));
-            result.SessionsLeft = await WaitForNoSessionsAsync(node);
-            result.AfterRssBytes = node.ResidentBytes();
+                await Task.Delay(Settle);
+                gaps.Reset();
+                var start = await WindowMark.TakeAsync(node, connected, pacer);
+                await Task.Delay(TimeSpan.FromSeconds(settings.Seconds));
+                var end = await WindowMark.TakeAsync(node, connected, pacer);
+                result.Measure(start, end, gaps);
+                result.LoadedRssBytes = node.ResidentBytes();
+                result.Dropped = connected.Count(c => c.Dropped);
+            }
+            catch (Exception e) when (IsNodeGone(e))
+            {
+                result.Problems.Add($"the node stopped answering: {e.Message}");
+            }
+            finally
+            {
+                pacer.Clear();
+                await Task.WhenAll(connected.Select(c => c.DisposeAsync().AsTask()));
+            }
+            try
+            {
+                result.SessionsLeft = await WaitForNoSessionsAsync(node);
+                result.AfterRssBytes = node.ResidentBytes();
+            }
+            catch (Exception e) when (IsNodeGone(e))
+            {
+                result.Problems.Add($"the node stopped answering after the calls: {e.Message}");
+            }
         }
         result.Problems.AddRange(node.Problems);
         return result;
@@ -117,6 +133,9 @@ internal static class LoadCommand
         await Task.WhenAll(attempts);
         return ([.. connected], [.. failures]);
     }
+
+    /// <summary>An HTTP request to the node failed or timed out, or its /proc entry is gone: it died or hangs.</summary>
+    private static bool IsNodeGone(Exception e) => e is HttpRequestException or TaskCanceledException or IOException;
 
     /// <summary>Waits for the node to close every session after the byes; the count still open after 10 s.</summary>
     private static async Task<int> WaitForNoSessionsAsync(NodeUnderTest node)
