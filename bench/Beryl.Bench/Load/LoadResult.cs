@@ -68,6 +68,9 @@ internal sealed class LoadResult
     public bool Passes(double lossLimitPercent) =>
         Connected == Calls && Dropped == 0 && WorstLossPercent < lossLimitPercent;
 
+    /// <summary>Also what the callers would hear: the node's playout had the packets in time.</summary>
+    public bool PassesPlayout(double limitPercent) => Passes(limitPercent) && ConcealedPercent < limitPercent;
+
     public void Measure(WindowMark start, WindowMark end, ArrivalGaps gaps)
     {
         Seconds = Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp).TotalSeconds;
