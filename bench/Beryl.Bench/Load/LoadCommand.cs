@@ -63,7 +63,7 @@ internal static class LoadCommand
     {
         Console.WriteLine($"{calls} calls: starting the node");
         var node = berylDll is null ? await NodeUnderTest.StartInProcessAsync(calls) : await NodeUnderTest.StartProcessAsync(berylDll, calls);
-        var result = new LoadResult { Calls = calls };
+        var result = new LoadResult { Calls = calls, IsSeparateNode = node.IsSeparateProcess };
         await using (node)
         {
             var gaps = new ArrivalGaps();

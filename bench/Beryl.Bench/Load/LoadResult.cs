@@ -10,6 +10,9 @@ internal sealed class LoadResult
 
     public int Calls { get; init; }
 
+    /// <summary>Whether the node ran as its own process, so that its CPU and memory exclude the generator's.</summary>
+    public bool IsSeparateNode { get; init; }
+
     public int Connected { get; set; }
 
     /// <summary>Calls that the node ended or whose connection broke during the run.</summary>
@@ -32,6 +35,12 @@ internal sealed class LoadResult
     public double GeneratorCpuPercent { get; private set; }
 
     public long GeneratorLateTicks { get; private set; }
+
+    /// <summary>CPU used by everything but the node and the generator (other work on the machine), % of one core.</summary>
+    public double OthersCpuPercent { get; private set; }
+
+    /// <summary>CPU time the hypervisor gave to other machines, % of one core: the node's CPU figures read high then.</summary>
+    public double StealPercent { get; private set; }
 
     /// <summary>Packets the callers sent that did not come back from the node.</summary>
     public double EchoLossPercent { get; private set; }
@@ -77,6 +86,10 @@ internal sealed class LoadResult
         NodeCpuPercent = (end.NodeCpu - start.NodeCpu).TotalSeconds / Seconds * 100;
         GeneratorCpuPercent = (end.GeneratorCpu - start.GeneratorCpu).TotalSeconds / Seconds * 100;
         GeneratorLateTicks = end.GeneratorLateTicks - start.GeneratorLateTicks;
+        double machineBusy = (end.Machine.Busy - start.Machine.Busy).TotalSeconds / Seconds * 100;
+        // In process, the node's CPU is the generator's too.
+        OthersCpuPercent = Math.Max(0, machineBusy - NodeCpuPercent - (IsSeparateNode ? GeneratorCpuPercent : 0));
+        StealPercent = (end.Machine.Steal - start.Machine.Steal).TotalSeconds / Seconds * 100;
         long sent = end.Sent - start.Sent;
         EchoLossPercent = LossPercent(sent, end.Received - start.Received);
         UplinkLossPercent = LossPercent(end.SentAtNodeStats - start.SentAtNodeStats, end.Node.PacketsReceived - start.Node.PacketsReceived);
@@ -98,18 +111,18 @@ internal sealed class LoadResult
     public string Summary()
     {
         string figures = string.Create(CultureInfo.InvariantCulture,
-            $"{Calls} calls: {Connected} connected, {Dropped} dropped, node {NodeCpuPercent:0}% CPU ({CpuMsPerCallSecond:0.00} ms per call per s), loss echo {EchoLossPercent:0.00}% uplink {UplinkLossPercent:0.00}% RTCP {RtcpLossPercent:0.00}%, concealed {ConcealedPercent:0.00}%, jitter {JitterMeanMs:0.0}/{JitterP95Ms:0.0} ms, gaps p99 {GapP99Ms} max {GapMaxMs} ms, late ticks {LateAudioFrames}, RSS {IdleRssBytes / MiB:0}→{LoadedRssBytes / MiB:0}→{AfterRssBytes / MiB:0} MiB, {SessionsLeft} sessions left; generator {GeneratorCpuPercent:0}% CPU, {GeneratorLateTicks} late ticks");
+            $"{Calls} calls: {Connected} connected, {Dropped} dropped, node {NodeCpuPercent:0}% CPU ({CpuMsPerCallSecond:0.00} ms per call per s), loss echo {EchoLossPercent:0.00}% uplink {UplinkLossPercent:0.00}% RTCP {RtcpLossPercent:0.00}%, concealed {ConcealedPercent:0.00}%, jitter {JitterMeanMs:0.0}/{JitterP95Ms:0.0} ms, gaps p99 {GapP99Ms} max {GapMaxMs} ms, late ticks {LateAudioFrames}, RSS {IdleRssBytes / MiB:0}→{LoadedRssBytes / MiB:0}→{AfterRssBytes / MiB:0} MiB, {SessionsLeft} sessions left; generator {GeneratorCpuPercent:0}% CPU, {GeneratorLateTicks} late ticks; other processes {OthersCpuPercent:0}% CPU, steal {StealPercent:0}%");
         return Problems.Count == 0 ? figures : $"{figures}\n  problems: {string.Join("\n  ", Problems.Take(10))}";
     }
 
     public static void WriteTable(TextWriter writer, IEnumerable<LoadResult> results)
     {
-        writer.WriteLine("| calls | connected | node CPU % (of 1 core) | CPU ms/call/s | echo loss % | uplink loss % | RTCP loss % | concealed % | jitter mean / p95 ms | gap p99 / max ms | late ticks | RSS idle → loaded → after MiB | KiB/call |");
-        writer.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        writer.WriteLine("| calls | connected | node CPU % (of 1 core) | CPU ms/call/s | echo loss % | uplink loss % | RTCP loss % | concealed % | jitter mean / p95 ms | gap p99 / max ms | late ticks | RSS idle → loaded → after MiB | KiB/call | generator / others' CPU %, steal % |");
+        writer.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Calls} | {r.Connected}{(r.Dropped > 0 ? $" ({r.Dropped} dropped)" : "")} | {r.NodeCpuPercent:0} | {r.CpuMsPerCallSecond:0.00} | {r.EchoLossPercent:0.00} | {r.UplinkLossPercent:0.00} | {r.RtcpLossPercent:0.00} | {r.ConcealedPercent:0.00} | {r.JitterMeanMs:0.0} / {r.JitterP95Ms:0.0} | {r.GapP99Ms} / {r.GapMaxMs} | {r.LateAudioFrames} | {r.IdleRssBytes / MiB:0} → {r.LoadedRssBytes / MiB:0} → {r.AfterRssBytes / MiB:0} | {r.KiBPerCall:0} |"));
+                $"| {r.Calls} | {r.Connected}{(r.Dropped > 0 ? $" ({r.Dropped} dropped)" : "")} | {r.NodeCpuPercent:0} | {r.CpuMsPerCallSecond:0.00} | {r.EchoLossPercent:0.00} | {r.UplinkLossPercent:0.00} | {r.RtcpLossPercent:0.00} | {r.ConcealedPercent:0.00} | {r.JitterMeanMs:0.0} / {r.JitterP95Ms:0.0} | {r.GapP99Ms} / {r.GapMaxMs} | {r.LateAudioFrames} | {r.IdleRssBytes / MiB:0} → {r.LoadedRssBytes / MiB:0} → {r.AfterRssBytes / MiB:0} | {r.KiBPerCall:0} | {r.GeneratorCpuPercent:0} / {r.OthersCpuPercent:0}, {r.StealPercent:0} |"));
         }
     }
 

@@ -32,6 +32,8 @@ internal sealed record WindowMark
 
     public long LateAudioFrames { get; init; }
 
+    public MachineTimes Machine { get; init; }
+
     public static async Task<WindowMark> TakeAsync(NodeUnderTest node, LoadCaller[] callers, CallerPacer pacer)
     {
         long sentBefore = callers.Sum(c => c.Sent);
@@ -54,6 +56,20 @@ internal sealed record WindowMark
             JitterMs = [.. rtp.Select(r => r.JitterMs)],
             Node = totals,
             LateAudioFrames = health.LateAudioFrames,
+            Machine = MachineTimes.Read(),
         };
+    }
+}
+
+/// <summary>The machine's CPU time from <c>/proc/stat</c>: what every process used, and what the hypervisor took.</summary>
+internal readonly record struct MachineTimes(TimeSpan Busy, TimeSpan Steal)
+{
+    public static MachineTimes Read()
+    {
+        // cpu  user nice system idle iowait irq softirq steal …, in USER_HZ (100 a second)
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
+            .Select(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        long busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6];
+        return new MachineTimes(TimeSpan.FromSeconds(busy / 100.0), TimeSpan.FromSeconds(fields[7] / 100.0));
     }
 }
