@@ -54,6 +54,9 @@ internal sealed class LoadResult
     /// <summary>Share of the node's 10 ms playout frames concealed because the caller's packet was not there in time.</summary>
     public double ConcealedPercent { get; private set; }
 
+    /// <summary>Packets the node sent against the 50 a second per call it owes: under 100 when its audio falls behind.</summary>
+    public double NodeSendRatePercent { get; private set; }
+
     public double JitterMeanMs { get; private set; }
 
     public double JitterP95Ms { get; private set; }
@@ -96,6 +99,7 @@ internal sealed class LoadResult
         long rtpLost = end.RtpLost - start.RtpLost;
         RtcpLossPercent = LossPercent(end.RtpReceived - start.RtpReceived + rtpLost, end.RtpReceived - start.RtpReceived);
         ConcealedPercent = Connected == 0 ? 0 : (end.Node.ConcealedMs - start.Node.ConcealedMs) / (Seconds * 1000 * Connected) * 100;
+        NodeSendRatePercent = Connected == 0 ? 0 : (end.Node.PacketsSent - start.Node.PacketsSent) / (Seconds * 50 * Connected) * 100;
         var jitter = end.JitterMs.Order().ToArray();
         JitterMeanMs = jitter.DefaultIfEmpty().Average();
         JitterP95Ms = jitter.Length == 0 ? 0 : jitter[Math.Min(jitter.Length - 1, (int)Math.Ceiling(0.95 * jitter.Length) - 1)];
@@ -111,7 +115,7 @@ internal sealed class LoadResult
     public string Summary()
     {
         string figures = string.Create(CultureInfo.InvariantCulture,
-            $"{Calls} calls: {Connected} connected, {Dropped} dropped, node {NodeCpuPercent:0}% CPU ({CpuMsPerCallSecond:0.00} ms per call per s), loss echo {EchoLossPercent:0.00}% uplink {UplinkLossPercent:0.00}% RTCP {RtcpLossPercent:0.00}%, concealed {ConcealedPercent:0.00}%, jitter {JitterMeanMs:0.0}/{JitterP95Ms:0.0} ms, gaps p99 {GapP99Ms} max {GapMaxMs} ms, late ticks {LateAudioFrames}, RSS {IdleRssBytes / MiB:0}→{LoadedRssBytes / MiB:0}→{AfterRssBytes / MiB:0} MiB, {SessionsLeft} sessions left; generator {GeneratorCpuPercent:0}% CPU, {GeneratorLateTicks} late ticks; other processes {OthersCpuPercent:0}% CPU, steal {StealPercent:0}%");
+            $"{Calls} calls: {Connected} connected, {Dropped} dropped, node {NodeCpuPercent:0}% CPU ({CpuMsPerCallSecond:0.00} ms per call per s), loss echo {EchoLossPercent:0.00}% uplink {UplinkLossPercent:0.00}% RTCP {RtcpLossPercent:0.00}%, concealed {ConcealedPercent:0.00}%, node sent {NodeSendRatePercent:0.0}% of its packets, jitter {JitterMeanMs:0.0}/{JitterP95Ms:0.0} ms, gaps p99 {GapP99Ms} max {GapMaxMs} ms, late ticks {LateAudioFrames}, RSS {IdleRssBytes / MiB:0}→{LoadedRssBytes / MiB:0}→{AfterRssBytes / MiB:0} MiB, {SessionsLeft} sessions left; generator {GeneratorCpuPercent:0}% CPU, {GeneratorLateTicks} late ticks; other processes {OthersCpuPercent:0}% CPU, steal {StealPercent:0}%");
         return Problems.Count == 0 ? figures : $"{figures}\n  problems: {string.Join("\n  ", Problems.Take(10))}";
     }
 
