@@ -9,8 +9,9 @@ namespace Beryl.Bench.Load;
 /// <summary>
 /// <c>load [--calls N | --sweep 10,25,…] [--seconds S] [--ramp R] [--node-process]</c>: N concurrent echo calls against
 /// a fresh node per N (Opus 20 ms, Full 16 kHz canceller on every leg), ramped up R calls a second because DTLS
-/// handshakes are CPU heavy, held for S seconds, then hung up. Prints, per N, the node's CPU and memory, loss both
-/// ways, jitter and late audio ticks, and the largest N whose loss stays under 0.5%.
+/// handshakes are CPU heavy, held for S seconds, then hung up. Prints first where one leg's tick goes (see
+/// <see cref="NodeLegProfile"/>), then per N the node's CPU and memory, loss both ways, jitter and late audio ticks, and
+/// the largest N whose loss stays under 0.5%.
 /// </summary>
 internal static class LoadCommand
 {

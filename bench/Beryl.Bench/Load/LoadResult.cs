@@ -73,6 +73,9 @@ internal sealed class LoadResult
 
     public double CpuMsPerCallSecond => Connected == 0 ? 0 : NodeCpuPercent * 10 / Connected;
 
+    /// <summary>Node CPU per second of call audio it actually produced: the cost of a call once the node falls behind.</summary>
+    public double CpuMsPerServedCallSecond => NodeSendRatePercent <= 0 ? 0 : CpuMsPerCallSecond / (NodeSendRatePercent / 100);
+
     public double KiBPerCall => Connected == 0 ? 0 : (LoadedRssBytes - IdleRssBytes) / 1024.0 / Connected;
 
     public double WorstLossPercent => Math.Max(EchoLossPercent, Math.Max(UplinkLossPercent, RtcpLossPercent));
@@ -121,12 +124,12 @@ internal sealed class LoadResult
 
     public static void WriteTable(TextWriter writer, IEnumerable<LoadResult> results)
     {
-        writer.WriteLine("| calls | connected | node CPU % (of 1 core) | CPU ms/call/s | echo loss % | uplink loss % | RTCP loss % | concealed % | jitter mean / p95 ms | gap p99 / max ms | late ticks | RSS idle → loaded → after MiB | KiB/call | generator / others' CPU %, steal % |");
-        writer.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        writer.WriteLine("| calls | connected | node CPU % (of 1 core) | CPU ms/call/s (per call-s served) | echo loss % | node sent % | uplink loss % | RTCP loss % | concealed % | jitter mean / p95 ms | gap p99 / max ms | late ticks | RSS idle → loaded → after MiB | KiB/call | generator / others' CPU %, steal % |");
+        writer.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Calls} | {r.Connected}{(r.Dropped > 0 ? $" ({r.Dropped} dropped)" : "")} | {r.NodeCpuPercent:0} | {r.CpuMsPerCallSecond:0.00} | {r.EchoLossPercent:0.00} | {r.UplinkLossPercent:0.00} | {r.RtcpLossPercent:0.00} | {r.ConcealedPercent:0.00} | {r.JitterMeanMs:0.0} / {r.JitterP95Ms:0.0} | {r.GapP99Ms} / {r.GapMaxMs} | {r.LateAudioFrames} | {r.IdleRssBytes / MiB:0} → {r.LoadedRssBytes / MiB:0} → {r.AfterRssBytes / MiB:0} | {r.KiBPerCall:0} | {r.GeneratorCpuPercent:0} / {r.OthersCpuPercent:0}, {r.StealPercent:0} |"));
+                $"| {r.Calls} | {r.Connected}{(r.Dropped > 0 ? $" ({r.Dropped} dropped)" : "")} | {r.NodeCpuPercent:0} | {r.CpuMsPerCallSecond:0.0} ({r.CpuMsPerServedCallSecond:0.0}) | {r.EchoLossPercent:0.00} | {r.NodeSendRatePercent:0.0} | {r.UplinkLossPercent:0.00} | {r.RtcpLossPercent:0.00} | {r.ConcealedPercent:0.00} | {r.JitterMeanMs:0.0} / {r.JitterP95Ms:0.0} | {r.GapP99Ms} / {r.GapMaxMs} | {r.LateAudioFrames} | {r.IdleRssBytes / MiB:0} → {r.LoadedRssBytes / MiB:0} → {r.AfterRssBytes / MiB:0} | {r.KiBPerCall:0} | {r.GeneratorCpuPercent:0} / {r.OthersCpuPercent:0}, {r.StealPercent:0} |"));
         }
     }
 
