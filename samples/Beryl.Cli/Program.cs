@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Beryl.Cli;
 
 /// <summary>Process entry point: wires the real console and Ctrl+C to <see cref="BerylCli"/>.</summary>
@@ -15,6 +17,12 @@ internal static class Program
                 cts.Cancel();
             }
         };
+        // A service manager (or a benchmark driving `beryl listen`) stops with SIGTERM: the node ends its calls with a bye.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            cts.Cancel();
+        });
 
         TextWriter? terminal = !Console.IsErrorRedirected ? Console.Error
             : !Console.IsOutputRedirected ? Console.Out
