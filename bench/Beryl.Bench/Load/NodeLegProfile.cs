@@ -27,9 +27,9 @@ internal static partial class NodeLegProfile
         var node = new MediaNodeOptions();
         (string Name, MediaNodeOptions Options)[] variants =
         [
-            ("node default: Full AEC 16 kHz, Opus complexity 5", node),
+            ("node default: Full AEC 16 kHz, Opus complexity 2", node),
             ("Lite AEC", node with { EchoCanceller = node.EchoCanceller with { Mode = AecMode.Lite } }),
-            ("Opus complexity 2", node with { Codec = node.Codec with { Opus = node.Codec.Opus with { Complexity = 2 } } }),
+            ("Opus complexity 5", node with { Codec = node.Codec with { Opus = node.Codec.Opus with { Complexity = 5 } } }),
             ("Opus complexity 0", node with { Codec = node.Codec with { Opus = node.Codec.Opus with { Complexity = 0 } } }),
             ("no AEC", node with { EchoCancellation = false }),
         ];

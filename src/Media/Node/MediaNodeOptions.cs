@@ -37,10 +37,11 @@ public sealed record MediaNodeOptions
     public EchoCancellerOptions EchoCanceller { get; init; } = new() { SampleRate = 16000 };
 
     /// <summary>
-    /// The encoder's settings. By default 20 ms packets, and Opus encodes at the node's internal rate with complexity 5:
-    /// a wideband call costs a third of a full-band one.
+    /// The encoder's settings. By default 20 ms packets, and Opus encodes at the node's internal rate with complexity 2:
+    /// a wideband call costs a third of a full-band one, and the encoder was half a leg's time at complexity 5 (the
+    /// <c>load</c> benchmark's leg profile).
     /// </summary>
-    public AudioCodecOptions Codec { get; init; } = new() { OpusSampleRate = 16000, Opus = new() { Complexity = 5 } };
+    public AudioCodecOptions Codec { get; init; } = new() { OpusSampleRate = 16000, Opus = new() { Complexity = 2 } };
 
     /// <summary>The jitter buffer's settings, or null for its defaults.</summary>
     public JitterBufferOptions? JitterBuffer { get; init; }
