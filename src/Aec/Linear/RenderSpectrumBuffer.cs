@@ -11,9 +11,9 @@ namespace Beryl.Aec.Linear;
 /// </summary>
 internal sealed class RenderSpectrumBuffer
 {
-    // A bin whose render power stays this far (60 dB) below the average bin's carries no echo worth modelling, and
+    // A bin whose render power stays this far (70 dB) below the average bin's carries no echo worth modelling, and
     // the filter cannot be identified there: G.711 upsampled to 16 kHz has nothing above 4 kHz, for one.
-    private const float ExcitationRatio = 1e-6f;
+    private const float ExcitationRatio = 1e-7f;
     // The render's spectrum is averaged over about a second of frames.
     private const float ShapeSmoothing = 0.01f;
 
@@ -65,7 +65,7 @@ internal sealed class RenderSpectrumBuffer
     public float[] PowerSum { get; }
 
     /// <summary>
-    /// Per bin, 1 where the render has lately carried power within 60 dB of the average bin, else 0: the bins in
+    /// Per bin, 1 where the render has lately carried power within 70 dB of the average bin, else 0: the bins in
     /// which the echo path can be learnt. Elsewhere a filter has nothing to adapt on, and whatever its coefficients
     /// hold there (leaked in by the causality constraint) never leaves.
     /// </summary>
