@@ -116,6 +116,36 @@ internal static class TestSignals
         return y;
     }
 
+    /// <summary>
+    /// What a G.711 call plays: <paramref name="x8k"/> (8 kHz) through a mu-law encode/decode round trip, upsampled to
+    /// <paramref name="sampleRate"/>. Nothing is left above 4 kHz but the resampler's stop band.
+    /// </summary>
+    public static float[] MuLawNarrowband(float[] x8k, int sampleRate)
+    {
+        var coded = new float[x8k.Length];
+        for (int i = 0; i < x8k.Length; i++) coded[i] = MuLawDecode(MuLawEncode((short)Math.Clamp(Math.Round(x8k[i] * 32768.0), short.MinValue, short.MaxValue))) / 32768f;
+        return Beryl.TestVectors.Dsp.Resampler.Resample(coded, 8000, sampleRate);
+    }
+
+    // ITU-T G.711 mu-law: a sign, a 3-bit segment and a 4-bit step, over the magnitude biased by 132.
+    private static byte MuLawEncode(short sample)
+    {
+        const int Bias = 0x84, Clip = 32635;
+        int sign = sample < 0 ? 0x80 : 0;
+        int magnitude = Math.Min(Math.Abs((int)sample), Clip) + Bias;
+        int exponent = 7;
+        while (exponent > 0 && (magnitude & (0x4000 >> (7 - exponent))) == 0) exponent--;
+        int mantissa = (magnitude >> (exponent + 3)) & 0x0F;
+        return (byte)~(sign | (exponent << 4) | mantissa);
+    }
+
+    private static short MuLawDecode(byte code)
+    {
+        int c = ~code & 0xFF;
+        int magnitude = ((((c & 0x0F) << 3) + 0x84) << ((c >> 4) & 0x07)) - 0x84;
+        return (short)((c & 0x80) != 0 ? -magnitude : magnitude);
+    }
+
     public static float[] Add(float[] a, float[] b)
     {
         var y = new float[a.Length];

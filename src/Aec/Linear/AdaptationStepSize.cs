@@ -76,6 +76,7 @@ internal sealed class AdaptationStepSize
         ReadOnlySpan<float> filterGain, Span<float> gRe, Span<float> gIm)
     {
         var sxxAll = x.PowerSum;
+        var excitation = x.Excitation;
         SpectralMath.Power(eRe, eIm, _errorNow, _simd);
         SpectralMath.Smooth(_errorNow, _errorPower, ErrorSmoothing, _simd);
         UpdateCoherence(x, dominantPartition, eRe, eIm);
@@ -85,7 +86,7 @@ internal sealed class AdaptationStepSize
         for (int k = 0; k < _bins; k++)
         {
             float sxx = sxxAll[k];
-            if (sxx < _renderFloor)
+            if (sxx < _renderFloor || excitation[k] == 0f)
             {
                 gRe[k] = gIm[k] = 0f;
                 continue;

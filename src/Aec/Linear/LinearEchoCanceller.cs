@@ -112,7 +112,7 @@ internal sealed class LinearEchoCanceller
             if (_frames++ % 8 == 0) _adaptive.PowerGain(_filterGain);
             _step.Compute(x, dominant, _eRe, _eIm, _filterGain, _gRe, _gIm);
             _adaptive.Adapt(x, _gRe, _gIm);
-            var (peak, tap) = _adaptive.Constrain(constrainPartition, _fft, _time);
+            var (peak, tap) = _adaptive.Constrain(constrainPartition, _fft, _time, x.Excitation);
             _peakValue[constrainPartition] = peak;
             _peakTap[constrainPartition] = tap;
             UpdatePeak();

@@ -68,9 +68,10 @@ internal sealed class PartitionedFilter
 
     /// <summary>
     /// Forces partition <paramref name="p"/> back to a linear (not circular) convolution by zeroing the
-    /// second half of its impulse response. Returns the largest tap magnitude and its index in the whole filter.
+    /// second half of its impulse response, and clears the bins where <paramref name="excitation"/> is 0 (no render
+    /// to learn from), into which that truncation leaks. Returns the largest tap magnitude and its index in the whole filter.
     /// </summary>
-    public (float Peak, int Tap) Constrain(int p, RealFft fft, Span<float> scratch)
+    public (float Peak, int Tap) Constrain(int p, RealFft fft, Span<float> scratch, ReadOnlySpan<float> excitation)
     {
         int block = Bins - 1, n = _binLimit[p];
         float peak = 0f;
@@ -85,6 +86,7 @@ internal sealed class PartitionedFilter
                 if (a > peak) { peak = a; tap = p * block + i; }
             }
             fft.Forward(scratch, _re[r][p], _im[r][p]);
+            SpectralMath.ApplyGain(excitation[..n], _re[r][p].AsSpan(0, n), _im[r][p].AsSpan(0, n), _simd);
             _re[r][p].AsSpan(n).Clear();
             _im[r][p].AsSpan(n).Clear();
         }

@@ -42,6 +42,39 @@ public class LinearEchoCancellerTests
         Assert.That(TestSignals.Db(TestSignals.Energy(echo.AsSpan(5 * Rate, 5 * Rate)), TestSignals.Energy(residual)), Is.GreaterThan(15));
     }
 
+    /// <summary>
+    /// G.711 audio upsampled to 16 kHz leaves the filter nothing to learn above 4 kHz. Coefficients there must stay
+    /// empty: the causality constraint leaks into them every frame and no gradient ever takes it out again, so they
+    /// would fill the impulse response with noise as strong as the echo path, whose largest tap places the filter.
+    /// </summary>
+    [Test]
+    public void NarrowbandRenderLeavesTheFilterEmptyAboveItsBand()
+    {
+        const int block = 160, partitions = 27;
+        var fft = new RealFft(2 * block, simd: true);
+        int[] limits = Enumerable.Repeat(block + 1, partitions).ToArray();
+        var render = new RenderSpectrumBuffer(1, partitions, block, fft, simd: true);
+        var linear = new LinearEchoCanceller(1, partitions, block, limits, fft, simd: true);
+        var history = new Beryl.Aec.Delay.RenderHistory(1, 48000);
+        var far = TestSignals.MuLawNarrowband(TestSignals.SpeechLike(10 * 8000, 8000, 0.05, seed: 9), Rate);
+        var mic = TestSignals.Echo(far, TestSignals.RoomEchoPath(Rate, 250, 0.5, seed: 10), 160);
+        var error = new float[block];
+        var echo = new float[block];
+        for (int frame = 0; frame < far.Length / block; frame++)
+        {
+            history.Append(far.AsSpan(frame * block, block), frame * block);
+            render.Push(history, (frame + 1) * block);
+            linear.Process(render, mic.AsSpan(frame * block, block), error, echo, frame % partitions, adapt: true);
+        }
+
+        var gain = new float[block + 1];
+        linear.AdaptiveFilter.PowerGain(gain);
+        int edge = 4000 * 2 * block / Rate;
+        double inBand = gain.Take(edge).Average(), above = gain.Skip(edge + 10).Average();
+        Assert.That(TestSignals.Db(inBand, above), Is.GreaterThan(40), "filter gain below 4 kHz over the gain above 4.3 kHz, dB");
+        Assert.That(linear.Erle, Is.GreaterThan(100), "and the echo is still cancelled by more than 20 dB");
+    }
+
     [Test]
     public void BetterAdaptiveFilterIsCopiedAndADivergedOneIsReverted()
     {

@@ -42,7 +42,7 @@ public sealed class EchoCancellationInCallTests
     }
 
     [TestCase("opus", Network.Clean)]
-    [TestCase("PCMU", Network.Clean, Ignore = "G.711 is unstable: in 2 of 8 runs A's canceller misplaced the echo of 8 kHz-band audio (ERLE 15-18 dB, talker -9 dB); open in issue 4")]
+    [TestCase("PCMU", Network.Clean, Ignore = "G.711: the echo is now found and cancelled in every run (9 of 9: delay 147 ms, ERLE 28-39 dB), but A's talker lost more than 3 dB against the call without echo in 6 of 9 (down 1.3-15.7 dB): while A talks, A's canceller removes only 2-14 dB of the echo of A's own voice that B's not yet converged canceller sends back; open in issue 4")]
     [TestCase("opus", Network.Lossy)]
     public async Task B_hears_A_talker_and_not_its_own_echo(string codecName, Network network)
     {
