@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Beryl.Media.Node;
-using Beryl.Media.WebRtc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
