@@ -169,8 +169,11 @@ internal static class CallCommand
     {
         var audio = peer.Audio;
         string aec = engine.EchoCanceller is { } a ? $", ERLE {a.ErleDb:0.0} dB, echo delay {a.DelayMs:0} ms" : "";
+        var jitter = engine.JitterBuffer;
         return string.Create(CultureInfo.InvariantCulture,
-            $"call ended ({reason}) after {duration.TotalSeconds:0.0} s: {engine.Codec.Name}, sent {audio.PacketsSent} packets, received {audio.PacketsReceived}, lost {audio.PacketsLost}, jitter {audio.JitterMs:0.0} ms{aec}");
+            $"call ended ({reason}) after {duration.TotalSeconds:0.0} s: {engine.Codec.Name}, sent {audio.PacketsSent} packets, received {audio.PacketsReceived}, lost {audio.PacketsLost}, jitter {audio.JitterMs:0.0} ms; " +
+            $"jitter buffer {jitter.CurrentDelayMs:0} ms (target {jitter.TargetDelayMs:0}), concealed {jitter.ConcealedMs:0} ms, {jitter.Accelerations} accelerations, {jitter.Expansions} expansions, {jitter.Resets} resets; " +
+            $"late frames {engine.LateCaptureFrames}/{engine.LateRenderFrames}{aec}");
     }
 
     private static async Task SafeHangUpAsync(SignalingClient signaling)
