@@ -184,27 +184,4 @@ internal sealed class CallAudio : IDisposable
             _owned[i].Dispose();
         _owned.Clear();
     }
-
-    /// <summary>Writes every frame to two sinks of the same format.</summary>
-    private sealed class TeeSink(IAudioSink first, IAudioSink second) : IAudioSink
-    {
-        private readonly float[] _converted = first.Format == second.Format ? [] : new float[second.Format.InterleavedSamplesPer10Ms];
-        private readonly Media.Resampling.Resampler? _resampler = first.Format == second.Format
-            ? null
-            : new Media.Resampling.Resampler(first.Format.SampleRate, second.Format.SampleRate, first.Format.Channels);
-
-        public AudioFormat Format => first.Format;
-
-        public void Write(ReadOnlySpan<float> interleaved)
-        {
-            first.Write(interleaved);
-            if (_resampler is null)
-            {
-                second.Write(interleaved);
-                return;
-            }
-            int frames = _resampler.Process(interleaved, _converted);
-            second.Write(_converted.AsSpan(0, frames * first.Format.Channels));
-        }
-    }
 }

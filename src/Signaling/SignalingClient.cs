@@ -82,30 +82,18 @@ public sealed class SignalingClient : IAsyncDisposable
         var answered = new TaskCompletionSource<SetDescriptionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         _receiveLoop = ReceiveLoopAsync(peer, answered);
 
-        // Candidates gathered before the offer has gone wait for it: the node cannot place a candidate without its offer.
-        var held = new List<RTCIceCandidateInit?>();
-        var heldLock = new Lock();
+        var held = new HeldCandidates();
+        held.Hold();
         peer.onicecandidate += candidate =>
         {
-            lock (heldLock)
-            {
-                if (held is not null)
-                {
-                    held.Add(candidate);
-                    return;
-                }
-            }
-            _ = TrySendAsync(SignalingMessage.ForCandidate(candidate));
+            if (!held.TryHold(candidate))
+                _ = TrySendAsync(SignalingMessage.ForCandidate(candidate));
         };
         var offer = peer.createOffer();
         await peer.setLocalDescription(offer).ConfigureAwait(false);
         await SendAsync(SignalingMessage.Offer(peer.localDescription!.sdp), cancellationToken).ConfigureAwait(false);
-        List<RTCIceCandidateInit?> gathered;
-        lock (heldLock)
-        {
-            gathered = held;
-            held = null;
-        }
+        var gathered = new List<RTCIceCandidateInit?>();
+        held.Release(gathered.Add);
         foreach (var candidate in gathered)
             await SendAsync(SignalingMessage.ForCandidate(candidate), cancellationToken).ConfigureAwait(false);
         using var registration = cancellationToken.Register(() => answered.TrySetCanceled(cancellationToken));

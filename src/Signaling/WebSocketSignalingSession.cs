@@ -25,9 +25,8 @@ internal sealed class WebSocketSignalingSession
     private readonly MessageRateLimiter _rate;
     private readonly Channel<SignalingMessage> _outbound = Channel.CreateBounded<SignalingMessage>(
         new BoundedChannelOptions(OutboundQueue) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private readonly Lock _candidates = new();
+    private readonly HeldCandidates _heldCandidates = new();
     private NodeSession? _call;
-    private List<RTCIceCandidateInit?>? _heldCandidates;
     private int _refused, _ending;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
@@ -213,8 +212,7 @@ internal sealed class WebSocketSignalingSession
         }
         call = created;
         _call = call;
-        lock (_candidates)
-            _heldCandidates = [];
+        _heldCandidates.Hold();
         call.Peer.onicecandidate += OnLocalCandidate;
         call.Ended += OnCallEnded;
         return true;
@@ -228,28 +226,16 @@ internal sealed class WebSocketSignalingSession
         _call = null;
     }
 
-    // The caller must have the description before the candidates, or it cannot add them: candidates gathered while the
-    // description was being made wait for it.
     private void SendDescription(SignalingMessage description)
     {
-        lock (_candidates)
-        {
-            Send(description);
-            foreach (var candidate in _heldCandidates ?? [])
-                Send(SignalingMessage.ForCandidate(candidate));
-            _heldCandidates = null;
-        }
+        Send(description);
+        _heldCandidates.Release(candidate => Send(SignalingMessage.ForCandidate(candidate)));
     }
 
     private void OnLocalCandidate(RTCIceCandidateInit? candidate)
     {
-        lock (_candidates)
-        {
-            if (_heldCandidates is { } held)
-                held.Add(candidate);
-            else
-                Send(SignalingMessage.ForCandidate(candidate));
-        }
+        if (!_heldCandidates.TryHold(candidate))
+            Send(SignalingMessage.ForCandidate(candidate));
     }
 
     private void OnCallEnded(NodeSession call, string reason)

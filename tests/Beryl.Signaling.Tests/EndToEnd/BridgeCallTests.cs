@@ -116,10 +116,7 @@ public class BridgeCallTests
     private static double LevelDb(float[] heard, (double From, double To) talk)
     {
         int from = (int)((talk.From + 1) * Rate), to = Math.Min((int)((talk.To - 1) * Rate), heard.Length);
-        double sum = 0;
-        for (int i = from; i < to; i++)
-            sum += (double)heard[i] * heard[i];
-        return 10 * Math.Log10(sum / Math.Max(to - from, 1) + 1e-20);
+        return TestCaller.LevelDb(heard.AsSpan(from, Math.Max(to - from, 0)));
     }
 
     private BerylProcess Caller(string name, string url, string talker, int delayMs, int seed) =>
