@@ -16,6 +16,7 @@ public sealed partial class JitterBuffer
 
     // An acceleration waits this many reads for a quiet stretch of audio before it cuts into a loud one.
     private const int MaxAccelerationWait = 5;
+    private const double FarAboveTargetMs = 100;
 
     private readonly JitterPacketStore _store;
     private readonly NetworkDelayEstimator _delays;
@@ -261,7 +262,9 @@ public sealed partial class JitterBuffer
             if (period == 0)
                 return;
             bool quiet = _pcm.MeanSquare(2 * period) <= 0.5f * _energy;
-            if (!quiet && ++_accelerationWait < MaxAccelerationWait)
+            // Far above the target (a burst has passed) the delay comes down at every read, talk or not.
+            bool farAbove = _filteredLevelMs > upper + FarAboveTargetMs;
+            if (!quiet && !farAbove && ++_accelerationWait < MaxAccelerationWait)
                 return;
             _pcm.RemovePeriod(period);
             _counters.Accelerations++;

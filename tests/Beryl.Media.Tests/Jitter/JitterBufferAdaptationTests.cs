@@ -36,6 +36,26 @@ public sealed class JitterBufferAdaptationTests
         JitterRig.AssertAccounted(after);
     }
 
+    // A rough first second (a sender warming up) must not hold the delay up for a whole window: by the time a
+    // call has something to say, the buffer is back down, so what it plays (and the echo of it) stops moving.
+    [Test]
+    public void AStartUpBurstIsForgottenWithinTwoSeconds()
+    {
+        var network = new NetworkSimulator(7) { JitterMs = 150 };
+        var rig = new JitterRig(new TestSender(8000, 1, 20, ssrc: 1), network);
+        rig.Run(1);
+        var rough = rig.Buffer.GetStatistics();
+        network.JitterMs = 0;
+        rig.Run(2);
+        var settled = rig.Buffer.GetStatistics();
+
+        TestContext.Out.WriteLine($"rough start {rough}\nafter 2 s {settled}");
+        Assert.That(rough.TargetDelayMs, Is.GreaterThan(100), "the burst raised the target");
+        Assert.That(settled.TargetDelayMs, Is.LessThan(30), "the burst has left the window");
+        Assert.That(settled.CurrentDelayMs, Is.LessThan(settled.TargetDelayMs + 25), "accelerated back down");
+        JitterRig.AssertAccounted(settled);
+    }
+
     [TestCase(500)]
     [TestCase(-500)]
     [TestCase(1000)]
