@@ -25,6 +25,7 @@ public sealed class EchoCanceller
 {
     private const float ConvergedErle = 4f;         // 6 dB: the filter's peak can be trusted
     private const int DelayJumpFrames = 25;
+    private const float LostErle = 2f;              // 3 dB: the filter follows no echo path
 
     private readonly EchoCancellerOptions _options;
     private readonly int _block, _renderChannels, _captureChannels, _lookAhead, _headroom, _partitions;
@@ -78,7 +79,9 @@ public sealed class EchoCanceller
         if (options.EnableSuppressor)
         {
             _suppressors = new EchoSuppressor[_captureChannels];
-            for (int c = 0; c < _captureChannels; c++) _suppressors[c] = new EchoSuppressor(_block, fft, options.EnableComfortNoise, options.Seed + c, _simd);
+            // Render as loud as white noise at -50 dBFS in a bin is loud enough to learn the echo it leaves from.
+            float strongRender = 1e-5f * 2 * _block * _partitions * _renderChannels;
+            for (int c = 0; c < _captureChannels; c++) _suppressors[c] = new EchoSuppressor(_block, fft, options.EnableComfortNoise, options.Seed + c, _simd, strongRender);
         }
         _lookAheadLines = Jagged(_captureChannels, _lookAhead);
         _capture = Jagged(_captureChannels, _block);
@@ -209,7 +212,7 @@ public sealed class EchoCanceller
             _linear[c].Process(_render, _capture[c], _error[c], _echo[c], constrain, adapt: true, _suppressors?[c].DoubleTalk ?? false);
             if (_suppressors is { } s)
             {
-                s[c].Process(_error[c], _echo[c], _linear[c].ErrorRenderCoherence, farEnd, _output[c]);
+                s[c].Process(_error[c], _echo[c], _linear[c].ErrorRenderCoherence, _render.PowerSum, _linear[c].SingleTalkErle < LostErle, farEnd, _output[c]);
                 doubleTalk |= s[c].DoubleTalk;
             }
             else
@@ -278,10 +281,12 @@ public sealed class EchoCanceller
         {
             double estimate = _delay.DelaySamples;
             if (_captureFrames % 25 == 0) _drift.Add(_captureFrames * (double)_block, estimate);
-            // A jump needs a confident estimate that stays put for a quarter second, far from where the filter is.
+            // A jump needs an estimate that stays put for a quarter second, away from where the filter is.
             double modelled = _alignment + (converged ? lead.PeakTap : _headroom);
-            bool lost = _farEnd && lead.Erle < 2f && _delay.Confidence > 0.6 && Math.Abs(estimate - modelled) > Math.Max(_block, 2 * _headroom);
-            bool steady = Math.Abs(estimate - _jumpTarget) < _headroom / 5;
+            // The echo has left the window when it comes sooner than the headroom allows (a jitter buffer draining).
+            bool outside = estimate - _alignment < _headroom / 2 || Math.Abs(estimate - modelled) > Math.Max(_block, 2 * _headroom);
+            bool lost = _farEnd && lead.Erle < 2f && outside;
+            bool steady = Math.Abs(estimate - _jumpTarget) < _headroom / 2;
             _jumpFrames = lost && steady ? _jumpFrames + 1 : 0;
             _jumpTarget = estimate;
             if (!_aligned || _jumpFrames >= DelayJumpFrames)

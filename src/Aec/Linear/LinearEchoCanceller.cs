@@ -13,6 +13,7 @@ namespace Beryl.Aec.Linear;
 internal sealed class LinearEchoCanceller
 {
     private const float PowerSmoothing = 0.3f;
+    private const float SingleTalkSmoothing = 0.1f;
     private const int FramesToCopy = 2;
     private const int FramesToRevert = 3;
     private const int FramesToReset = 50;
@@ -25,7 +26,7 @@ internal sealed class LinearEchoCanceller
     private readonly float[] _yRe, _yIm, _yaRe, _yaIm, _eRe, _eIm, _gRe, _gIm, _time, _errorAdaptive, _filterGain, _impulse;
     private readonly float[] _peakValue;
     private readonly int[] _peakTap;
-    private float _micPower, _adaptivePower, _fixedPower;
+    private float _micPower, _adaptivePower, _fixedPower, _singleTalkMic, _singleTalkError;
     private int _betterFrames, _worseFrames, _lostFrames;
     private long _frames;
 
@@ -63,6 +64,12 @@ internal sealed class LinearEchoCanceller
     /// <summary>Smoothed mic power over the output error power (linear ERLE, as a power ratio).</summary>
     public float Erle => (_micPower + 1e-12f) / (Math.Min(_fixedPower, _adaptivePower) + 1e-12f);
 
+    /// <summary>
+    /// Linear ERLE (power ratio) over frames without double talk: unlike <see cref="Erle"/>, a near-end talker does
+    /// not pull it down, so it tells a filter that has lost the echo path from one that is hearing the near end.
+    /// </summary>
+    public float SingleTalkErle => (_singleTalkMic + 1e-12f) / (_singleTalkError + 1e-12f);
+
     /// <summary>Squared coherence of the adaptive error with the render, per bin (render-explained share of the error).</summary>
     public ReadOnlySpan<float> ErrorRenderCoherence => _step.Coherence;
 
@@ -93,6 +100,11 @@ internal sealed class LinearEchoCanceller
         _micPower = Math.Max(_micPower + PowerSmoothing * (mic - _micPower), SpectralMath.PowerFloor);
         _adaptivePower = Math.Max(_adaptivePower + PowerSmoothing * (adaptive - _adaptivePower), SpectralMath.PowerFloor);
         _fixedPower = Math.Max(_fixedPower + PowerSmoothing * (fixedError - _fixedPower), SpectralMath.PowerFloor);
+        if (!doubleTalk)
+        {
+            _singleTalkMic += SingleTalkSmoothing * (mic - _singleTalkMic);
+            _singleTalkError += SingleTalkSmoothing * (Math.Min(fixedError, adaptive) - _singleTalkError);
+        }
         ActiveFilter = ActiveFilter.Fixed;
         if (adapt) Coordinate(capture, error, echo, doubleTalk);
         if (_fixedPower > _micPower && ActiveFilter == ActiveFilter.Fixed)

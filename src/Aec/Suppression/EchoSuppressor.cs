@@ -6,10 +6,13 @@ namespace Beryl.Aec.Suppression;
 /// <summary>
 /// Removes the echo the linear filter left behind (its misadjustment, loudspeaker distortion, reverb
 /// beyond the filter) with per-bin gains, and fills what it removes with comfort noise.
-/// The residual echo is estimated two ways and the larger wins: the echo estimate scaled by how much
-/// residual the filter has been leaving per unit of estimate (learnt in far-end single talk), and the
-/// share of the error that is coherent with the render (catches a filter that has not converged or
-/// lost the echo path). Gains are Wiener gains on a decision-directed signal-to-residual ratio, smoothed
+/// The residual echo is estimated three ways and the largest wins: the echo estimate scaled by how much
+/// residual the filter has been leaving per unit of estimate (learnt in far-end single talk); the
+/// share of the error that is coherent with the render (catches a filter that has not converged); and,
+/// while the linear filter removes next to nothing, the render power over the filter's window scaled by
+/// the residual left per unit of render power (learnt in far-end single talk too). The last needs neither
+/// phase nor a converged filter, so it holds when a codec or a jitter buffer's time stretching keeps the
+/// linear filter from following the echo path. Gains are Wiener gains on a decision-directed signal-to-residual ratio, smoothed
 /// over a band that widens with frequency (roughly perceptual resolution) and released more slowly than
 /// they attack, so near-end speech keeps its level in double talk while echo is cut.
 /// </summary>
@@ -23,19 +26,23 @@ internal sealed class EchoSuppressor
     private const float ResidualFloor = 1e-4f;
     // Coherence estimates this small are as likely noise as echo: they must not cut the near end.
     private const float CoherenceNoise = 0.2f;
+    private const float RenderResidualPace = 0.05f;
 
     private readonly int _bins;
     private readonly bool _simd, _comfortNoise;
+    private readonly float _strongRender;
     private readonly WindowedTransform _transform, _echoTransform;
     private readonly NoiseFloorEstimator _noise;
     private readonly ComfortNoiseGenerator _generator;
     private readonly float[] _errorHistory, _echoHistory;
-    private readonly float[] _eRe, _eIm, _yRe, _yIm, _pe, _py, _residual, _residualShape;
+    private readonly float[] _eRe, _eIm, _yRe, _yIm, _pe, _py, _residual, _residualShape, _residualPerRender, _learntResidual, _learntRender;
     private readonly float[] _gain, _previousGain, _smoothedGain, _previousCleanPower, _prefix, _noiseFill;
     private readonly int[] _bandWidth;
 
-    public EchoSuppressor(int block, RealFft fft, bool comfortNoise, int seed, bool simd)
+    /// <summary><paramref name="strongRender"/>: per-bin render power (summed over the filter's window) above which the residual per unit of render is learnt.</summary>
+    public EchoSuppressor(int block, RealFft fft, bool comfortNoise, int seed, bool simd, float strongRender)
     {
+        _strongRender = strongRender;
         _bins = block + 1;
         _simd = simd;
         _comfortNoise = comfortNoise;
@@ -51,6 +58,9 @@ internal sealed class EchoSuppressor
         _residual = new float[_bins];
         _residualShape = new float[_bins];
         Array.Fill(_residualShape, 1f);
+        _residualPerRender = new float[_bins];
+        _learntResidual = new float[_bins];
+        _learntRender = new float[_bins];
         _gain = new float[_bins];
         _previousGain = new float[_bins];
         Array.Fill(_previousGain, 1f);
@@ -67,10 +77,11 @@ internal sealed class EchoSuppressor
 
     /// <summary>
     /// Suppresses one block. <paramref name="error"/> is the linear canceller's output, <paramref name="echo"/>
-    /// what it subtracted, <paramref name="renderCoherence"/> the per-bin coherence of its error with the render.
-    /// The output is one block late.
+    /// what it subtracted, <paramref name="renderCoherence"/> the per-bin coherence of its error with the render,
+    /// <paramref name="renderPower"/> the per-bin render power summed over the filter's window, used while
+    /// <paramref name="filterLost"/> says that the linear filter removes next to nothing. The output is one block late.
     /// </summary>
-    public void Process(ReadOnlySpan<float> error, ReadOnlySpan<float> echo, ReadOnlySpan<float> renderCoherence, bool farEndActive, Span<float> output)
+    public void Process(ReadOnlySpan<float> error, ReadOnlySpan<float> echo, ReadOnlySpan<float> renderCoherence, ReadOnlySpan<float> renderPower, bool filterLost, bool farEndActive, Span<float> output)
     {
         _transform.Analyze(_errorHistory, error, _eRe, _eIm);
         _echoTransform.Analyze(_echoHistory, echo, _yRe, _yIm);
@@ -85,7 +96,8 @@ internal sealed class EchoSuppressor
             float pe = _pe[k], py = _py[k];
             float fromEstimate = _residualShape[k] * py;
             float fromCoherence = Math.Max(0f, renderCoherence[k] - CoherenceNoise) / (1f - CoherenceNoise) * pe;
-            float residual = Math.Max(fromEstimate, fromCoherence);
+            float fromRender = filterLost ? _residualPerRender[k] * renderPower[k] : 0f;
+            float residual = Math.Max(Math.Max(fromEstimate, fromCoherence), fromRender);
             residual = Math.Max(Math.Max(residual, ReverbDecay * _residual[k]), SpectralMath.PowerFloor);
             _residual[k] = residual;
             residualSum += residual;
@@ -93,7 +105,7 @@ internal sealed class EchoSuppressor
             nearSum += Math.Max(pe - 2f * residual - 2f * noise[k], 0f);
         }
         DoubleTalk = farEndActive && nearSum > residualSum + 1e-9f * _bins && nearSum > noiseSum;
-        if (farEndActive) LearnResidualShape(noise);
+        if (farEndActive) LearnResidualShape(noise, renderPower);
 
         for (int k = 0; k < _bins; k++)
         {
@@ -117,12 +129,20 @@ internal sealed class EchoSuppressor
     }
 
     // Residual per unit of echo estimate: falls quickly as the filter converges, rises slowly so that
-    // undetected near-end speech does not teach it to over-suppress.
-    private void LearnResidualShape(ReadOnlySpan<float> noise)
+    // undetected near-end speech does not teach it to over-suppress. The residual per unit of render power is a ratio of averages, so that it is set by the bulk of the talk rather
+    // than by onsets (where the window holds little render yet); it follows the error both ways at a moderate pace,
+    // to rise within a few tenths of a second when the filter loses the echo path.
+    private void LearnResidualShape(ReadOnlySpan<float> noise, ReadOnlySpan<float> renderPower)
     {
         if (DoubleTalk) return;
         for (int k = 0; k < _bins; k++)
         {
+            if (renderPower[k] > _strongRender)
+            {
+                _learntResidual[k] += RenderResidualPace * (Math.Max(_pe[k] - noise[k], 0f) - _learntResidual[k]);
+                _learntRender[k] += RenderResidualPace * (renderPower[k] - _learntRender[k]);
+                _residualPerRender[k] = Math.Min(_learntResidual[k] / _learntRender[k], 1f);
+            }
             float py = _py[k];
             if (py < 4f * noise[k] + 1e-12f) continue;
             float ratio = Math.Clamp((_pe[k] - noise[k]) / py, ResidualFloor, 1f);
