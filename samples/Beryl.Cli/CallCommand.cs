@@ -158,11 +158,10 @@ internal static class CallCommand
     {
         var stats = engine.GetStatistics();
         var audio = peer.GetStatistics().Audio;
-        long expected = audio.PacketsReceived + audio.PacketsLost;
         string rtt = audio.RoundTripTime is { } r ? $"{r.TotalMilliseconds:0} ms" : "–";
         string aec = stats.EchoCanceller is { } a ? $"ERLE {a.ErleDb:0} dB, delay {a.DelayMs:0} ms" : "AEC off";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{peer.connectionState} · {stats.Codec.Name} · RTT {rtt} · loss {(expected > 0 ? 100.0 * audio.PacketsLost / expected : 0):0.0}% · jitter {audio.JitterMs:0} ms · {aec}");
+            $"{peer.connectionState} · {stats.Codec.Name} · RTT {rtt} · loss {100 * audio.LossFraction:0.0}% · jitter {audio.JitterMs:0} ms · {aec}");
     }
 
     private static string Summary(string reason, TimeSpan duration, RTCPeerConnectionStatistics peer, AudioEngineStatistics engine)

@@ -142,29 +142,22 @@ public sealed class SignalingClient : IAsyncDisposable
 
     private async Task ReceiveLoopAsync(RTCPeerConnection peer, TaskCompletionSource<SetDescriptionResult> answered)
     {
-        var buffer = new byte[MaxMessageBytes];
+        var reader = new WebSocketMessageReader(_socket, MaxMessageBytes);
         string reason = "signaling closed";
         try
         {
             while (_socket.State == WebSocketState.Open)
             {
-                int length = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    if (length == buffer.Length)
-                        throw new InvalidDataException($"the node sent a message over {MaxMessageBytes} bytes");
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), _stop.Token).ConfigureAwait(false);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-                if (result.MessageType == WebSocketMessageType.Close)
+                var received = await reader.ReadAsync(_stop.Token).ConfigureAwait(false);
+                if (received.TooLarge)
+                    throw new InvalidDataException($"the node sent a message over {MaxMessageBytes} bytes");
+                if (received.Type == WebSocketMessageType.Close)
                 {
                     reason = _socket.CloseStatusDescription is { Length: > 0 } description ? description : reason;
                     await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", _stop.Token).ConfigureAwait(false);
                     break;
                 }
-                if (!SignalingMessage.TryParse(buffer.AsSpan(0, length), out var message, out string? error))
+                if (!SignalingMessage.TryParse(received.Data.Span, out var message, out string? error))
                 {
                     ErrorReceived?.Invoke($"unreadable message from the node: {error}");
                     continue;
@@ -183,7 +176,7 @@ public sealed class SignalingClient : IAsyncDisposable
                         ErrorReceived?.Invoke(message.Text!);
                         break;
                     case SignalingMessageType.Stats:
-                        StatisticsReceived?.Invoke(System.Text.Encoding.UTF8.GetString(buffer, 0, length));
+                        StatisticsReceived?.Invoke(System.Text.Encoding.UTF8.GetString(received.Data.Span));
                         break;
                     case SignalingMessageType.Bye:
                         reason = message.Text is { Length: > 0 } text ? text : "the node ended the call";

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Beryl.Media.Node;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -69,7 +68,7 @@ public sealed class SignalingServer : IAsyncDisposable
             ? Results.Content(page, "text/html; charset=utf-8")
             : Results.Text("Beryl media node: WebSocket signaling at /ws, POST /offer, /healthz, /stats\n"));
         app.MapGet("/healthz", () => Results.Json(new { status = "ok", mode = node.Options.Mode.ToString().ToLowerInvariant(), calls = node.ActiveCalls, sessions = node.Sessions.Count, lateAudioFrames = node.LateAudioFrames }));
-        app.MapGet("/stats", () => Results.Text(SessionsJson(node), "application/json"));
+        app.MapGet("/stats", () => Results.Text(NodeStatisticsJson.Serialize(node.Sessions.Select(s => s.GetStatistics())), "application/json"));
         app.Map("/ws", async context =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
@@ -139,18 +138,5 @@ public sealed class SignalingServer : IAsyncDisposable
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         return context.Response.Body.WriteAsync(SignalingMessage.Error(message).ToUtf8()).AsTask();
-    }
-
-    private static string SessionsJson(MediaNode node)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            writer.WriteStartArray();
-            foreach (var session in node.Sessions)
-                NodeStatisticsJson.Write(writer, session.GetStatistics());
-            writer.WriteEndArray();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

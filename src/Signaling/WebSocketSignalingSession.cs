@@ -88,32 +88,20 @@ internal sealed class WebSocketSignalingSession
     // Returns why the loop ended when the node ends it, or null when the caller closed.
     private async Task<string?> ReceiveLoopAsync()
     {
-        var buffer = new byte[_limits.MaxMessageBytes];
-        var discard = new byte[4096];
+        var reader = new WebSocketMessageReader(_socket, _limits.MaxMessageBytes);
         while (_socket.State == WebSocketState.Open)
         {
-            int length = 0;
-            bool tooLarge = false;
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                if (!tooLarge && length == buffer.Length)
-                    tooLarge = true;
-                result = await _socket.ReceiveAsync(tooLarge ? discard.AsMemory() : buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
-                    return null;
-                if (!tooLarge)
-                    length += result.Count;
-            }
-            while (!result.EndOfMessage);
+            var received = await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+            if (received.Type == WebSocketMessageType.Close)
+                return null;
 
             if (!_rate.TryAcquire())
                 Refuse($"too many messages: at most {_limits.MessagesPerSecond:0.#} a second");
-            else if (tooLarge)
+            else if (received.TooLarge)
                 Refuse($"the message is larger than {_limits.MaxMessageBytes} bytes");
-            else if (result.MessageType != WebSocketMessageType.Text)
+            else if (received.Type != WebSocketMessageType.Text)
                 Refuse("binary messages are not signaling: send JSON text");
-            else if (!SignalingMessage.TryParse(buffer.AsSpan(0, length), out var message, out string? error))
+            else if (!SignalingMessage.TryParse(received.Data.Span, out var message, out string? error))
                 Refuse(error);
             else
                 await HandleAsync(message).ConfigureAwait(false);

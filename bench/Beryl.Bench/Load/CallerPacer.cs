@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Beryl.Bench.Frames;
 using Beryl.Media.Audio;
 using Beryl.Media.Codecs.Opus;
+using Beryl.Media.Engine;
 
 namespace Beryl.Bench.Load;
 
@@ -11,8 +11,8 @@ namespace Beryl.Bench.Load;
 /// </summary>
 internal sealed class CallerPacer : IDisposable
 {
-    private static readonly long TicksPer20Ms = Stopwatch.Frequency / 50;
     private readonly byte[][] _packets;
+    private readonly FramePacer _pacer = new(TimeSpan.FromMilliseconds(20));
     private readonly Thread _thread;
     private readonly Lock _changing = new();
     private volatile LoadCaller[] _callers = [];
@@ -26,7 +26,7 @@ internal sealed class CallerPacer : IDisposable
     }
 
     /// <summary>20 ms ticks that started more than 20 ms late: the generator itself was starved of CPU.</summary>
-    public long LateTicks { get; private set; }
+    public long LateTicks => _pacer.LateFrames;
 
     public void Add(LoadCaller caller)
     {
@@ -49,14 +49,9 @@ internal sealed class CallerPacer : IDisposable
 
     private void Run()
     {
-        long start = Stopwatch.GetTimestamp();
         for (long tick = 0; !_stopping; tick++)
         {
-            long remaining = start + tick * TicksPer20Ms - Stopwatch.GetTimestamp();
-            if (remaining > 0)
-                Thread.Sleep(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
-            else if (-remaining > TicksPer20Ms)
-                LateTicks++;
+            _pacer.WaitForNextFrame();
             var packet = _packets[tick % _packets.Length];
             foreach (var caller in _callers)
                 caller.Send(packet);

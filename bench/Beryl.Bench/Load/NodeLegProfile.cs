@@ -1,8 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Globalization;
 using Beryl.Aec;
-using Beryl.Media.Audio;
-using Beryl.Media.Engine;
 using Beryl.Media.Node;
 using Beryl.Media.Rtp;
 using Beryl.Media.Sdp;
@@ -10,9 +8,9 @@ using Beryl.Media.Sdp;
 namespace Beryl.Bench.Load;
 
 /// <summary>
-/// Where one echo call's 10 ms tick at the node goes, stage by stage, on one thread: the node leg's composition (a
-/// pipeline without its own canceller, and a canceller whose reference is what the node sends) with the node's default
-/// options, fed the callers' packets. Transport (SRTP, sockets, RTCP, signaling) is not in it: the load run's CPU per
+/// Where one echo call's 10 ms tick at the node goes, stage by stage, on one thread: a node leg (a pipeline without its
+/// own canceller, and a canceller whose reference is what the node sends) with the node's default options, fed the
+/// callers' packets. Transport (SRTP, sockets, RTCP, signaling) is not in it: the load run's CPU per
 /// call minus this total is that share. Timed in the thread's CPU time, so a shared or stolen CPU does not inflate it.
 /// </summary>
 internal static partial class NodeLegProfile
@@ -50,13 +48,12 @@ internal static partial class NodeLegProfile
     /// <summary>µs per 10 ms of each stage: receive (jitter buffer, decoder), canceller capture and render, send (encoder).</summary>
     private static double[] Measure(MediaNodeOptions options, byte[][] callerPackets)
     {
-        var format = new AudioFormat(options.EchoCanceller.SampleRate, 1);
-        var pipelineOptions = new AudioEngineOptions { EchoCancellation = false, Codec = options.Codec };
-        if (!CallAudioPipeline.TryCreate(SdpCodec.Opus, pipelineOptions, format, format, (_, _) => true, out var pipeline, out string? error))
+        if (!NodeLeg.TryCreate(SdpCodec.Opus, options, (_, _) => true, out var created, out string? error))
             throw new InvalidOperationException(error);
-        using var leg = pipeline;
-        var canceller = options.EchoCancellation ? new EchoCanceller(options.EchoCanceller with { CaptureChannels = 1, RenderChannels = 1 }) : null;
-        var received = new float[format.InterleavedSamplesPer10Ms];
+        using var leg = created;
+        var pipeline = leg.Pipeline;
+        var canceller = leg.Canceller;
+        var received = new float[leg.Format.InterleavedSamplesPer10Ms];
         var cleaned = new float[received.Length];
         var nanoseconds = new long[4];
 
@@ -71,7 +68,7 @@ internal static partial class NodeLegProfile
                     callerPackets[packet % callerPackets.Length], frame * 10_000L);
             }
             long t0 = ThreadCpuNanoseconds();
-            leg.Render.ProcessFrame(received);
+            pipeline.Render.ProcessFrame(received);
             long t1 = ThreadCpuNanoseconds();
             if (canceller is null)
                 received.CopyTo(cleaned, 0);
@@ -80,7 +77,7 @@ internal static partial class NodeLegProfile
             long t2 = ThreadCpuNanoseconds();
             canceller?.ProcessRender(cleaned);
             long t3 = ThreadCpuNanoseconds();
-            leg.Capture.ProcessFrame(cleaned);
+            pipeline.Capture.ProcessFrame(cleaned);
             long t4 = ThreadCpuNanoseconds();
             nanoseconds[0] += t1 - t0;
             nanoseconds[1] += t2 - t1;

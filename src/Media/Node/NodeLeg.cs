@@ -33,7 +33,8 @@ internal sealed class NodeLeg : IDisposable
 
     public Jitter.JitterBuffer Jitter => _pipeline.Jitter;
 
-    public long PacketsSent => _pipeline.Capture.PacketsSent;
+    /// <summary>The pipeline's stages, for profiling them one by one.</summary>
+    public CallAudioPipeline Pipeline => _pipeline;
 
     public static bool TryCreate(SdpCodec codec, MediaNodeOptions options, AudioPayloadSender send,
         [NotNullWhen(true)] out NodeLeg? leg, [NotNullWhen(false)] out string? error)

@@ -22,12 +22,7 @@ internal sealed class NodeMetrics : IDisposable
         _meter.CreateObservableGauge("beryl.node.calls.active", () => sessions().Count(s => s.State == NodeSessionState.Connected), "{call}", "Calls carrying audio.");
         _meter.CreateObservableCounter("beryl.node.rtp.packets_sent", () => Volatile.Read(ref _endedPacketsSent) + sessions().Sum(s => s.GetStatistics().Peer.Audio.PacketsSent), "{packet}");
         _meter.CreateObservableCounter("beryl.node.rtp.packets_received", () => Volatile.Read(ref _endedPacketsReceived) + sessions().Sum(s => s.GetStatistics().Peer.Audio.PacketsReceived), "{packet}");
-        _meter.CreateObservableGauge("beryl.node.rtp.loss_ratio", () => PerSession(sessions(), s =>
-        {
-            var audio = s.Peer.Audio;
-            long expected = audio.PacketsReceived + audio.PacketsLost;
-            return expected > 0 ? (double)audio.PacketsLost / expected : 0;
-        }));
+        _meter.CreateObservableGauge("beryl.node.rtp.loss_ratio", () => PerSession(sessions(), s => s.Peer.Audio.LossFraction));
         _meter.CreateObservableGauge("beryl.node.rtp.jitter", () => PerSession(sessions(), s => s.Peer.Audio.JitterMs), "ms");
         _meter.CreateObservableGauge("beryl.node.aec.erle", () => PerSession(sessions(), s => s.EchoCanceller?.ErleDb ?? double.NaN), "dB");
         _meter.CreateObservableGauge("beryl.node.aec.delay", () => PerSession(sessions(), s => s.EchoCanceller?.DelayMs ?? double.NaN), "ms");

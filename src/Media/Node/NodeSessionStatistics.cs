@@ -26,7 +26,7 @@ public sealed record NodeSessionStatistics
     /// <summary>Where the session is in its life.</summary>
     public required NodeSessionState State { get; init; }
 
-    /// <summary>The negotiated audio codec, e.g. <c>opus/48000/2</c>, once connected.</summary>
+    /// <summary>The negotiated audio codec, e.g. <c>opus/48000</c>, once connected.</summary>
     public string? Codec { get; init; }
 
     /// <summary>The session this one is bridged to, if any.</summary>

@@ -65,11 +65,26 @@ public static class NodeStatisticsJson
     }
 
     /// <summary>The JSON text of <paramref name="statistics"/>, indented.</summary>
-    public static string Serialize(NodeSessionStatistics statistics)
+    public static string Serialize(NodeSessionStatistics statistics) => Indented(writer => Write(writer, statistics));
+
+    /// <summary>The JSON text of a list of sessions' statistics, as one indented array.</summary>
+    public static string Serialize(IEnumerable<NodeSessionStatistics> sessions)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        return Indented(writer =>
+        {
+            writer.WriteStartArray();
+            foreach (var statistics in sessions)
+                Write(writer, statistics);
+            writer.WriteEndArray();
+        });
+    }
+
+    private static string Indented(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-            Write(writer, statistics);
+            write(writer);
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 

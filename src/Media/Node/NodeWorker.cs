@@ -15,7 +15,7 @@ internal sealed class NodeWorker : IDisposable
     private readonly Thread _thread;
     private volatile bool _stopping;
     private int _roomCount;
-    private long _lateFrames, _ticks;
+    private long _lateFrames;
 
     public NodeWorker(int index)
     {
@@ -28,9 +28,6 @@ internal sealed class NodeWorker : IDisposable
 
     /// <summary>Ticks that started more than 10 ms late: the thread had more work than time.</summary>
     public long LateFrames => Volatile.Read(ref _lateFrames);
-
-    /// <summary>Ticks run.</summary>
-    public long Ticks => Volatile.Read(ref _ticks);
 
     public void Add(NodeRoom room)
     {
@@ -59,7 +56,6 @@ internal sealed class NodeWorker : IDisposable
                 ThreadPool.QueueUserWorkItem(static r => r.Release(), room, preferLocal: false);
             }
             Volatile.Write(ref _lateFrames, _pacer.LateFrames);
-            Volatile.Write(ref _ticks, _ticks + 1);
         }
         while (_commands.TryDequeue(out var command))
             command();

@@ -23,7 +23,11 @@ namespace Beryl.Media.WebRtc;
 public readonly record struct AudioRtpStatistics(
     long PacketsSent, long BytesSent, long PacketsReceived, long BytesReceived, long PacketsLost, double JitterMs,
     TimeSpan? RoundTripTime, long AuthenticationFailures, long Replays, long Malformed, long UnknownPayloadType,
-    long SourcesRefused, long HandlerErrors, long SendFailures);
+    long SourcesRefused, long HandlerErrors, long SendFailures)
+{
+    /// <summary>The share (0..1) of the remote source's packets lost: <see cref="PacketsLost"/> over those expected.</summary>
+    public double LossFraction => PacketsReceived + PacketsLost is var expected and > 0 ? (double)PacketsLost / expected : 0;
+}
 
 /// <summary>A snapshot of an <see cref="RTCPeerConnection"/>'s counters, by layer.</summary>
 /// <param name="Audio">The SRTP audio stream.</param>

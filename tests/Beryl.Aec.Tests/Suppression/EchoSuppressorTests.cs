@@ -20,11 +20,9 @@ public class EchoSuppressorTests
     public void LeavesTheNearEndAloneAfterTheFarEndStops()
     {
         int n = 10 * Rate;
-        var far = TestSignals.SpeechLike(n, Rate, 0.05, seed: 42);
-        for (int i = 5 * Rate; i < n; i++) far[i] = 0;
+        var far = Talk(n, seed: 42, from: 0, to: 5);
         var echo = TestSignals.Echo(far, TestSignals.RoomEchoPath(Rate, 80, 0.5, seed: 43), 320);
-        var near = TestSignals.SpeechLike(n, Rate, 0.05, seed: 44);
-        for (int i = 0; i < 6 * Rate; i++) near[i] = 0;
+        var near = Talk(n, seed: 44, from: 6, to: 10);
         var aec = new EchoCanceller(new EchoCancellerOptions { SampleRate = Rate });
         var output = Runner.Run(aec, far, TestSignals.Add(echo, near));
         double change = TestSignals.Db(TestSignals.Energy(output.AsSpan(6 * Rate)), TestSignals.Energy(near.AsSpan(6 * Rate)));
@@ -39,8 +37,7 @@ public class EchoSuppressorTests
     public void SuppressesEchoWhoseDelayKeepsMoving()
     {
         int n = 14 * Rate;
-        var far = TestSignals.SpeechLike(n, Rate, 0.05, seed: 51);
-        for (int i = 10 * Rate; i < n; i++) far[i] = 0;
+        var far = Talk(n, seed: 51, from: 0, to: 10);
         var room = TestSignals.Echo(far, TestSignals.RoomEchoPath(Rate, 60, 0.5, seed: 52), 0);
         var echo = new float[n];
         for (int i = 0; i < n; i++)
@@ -48,8 +45,7 @@ public class EchoSuppressorTests
             int delay = (250 - 5 * (int)(i / (0.7 * Rate))) * Rate / 1000;
             echo[i] = i >= delay ? room[i - delay] : 0f;
         }
-        var near = TestSignals.SpeechLike(n, Rate, 0.05, seed: 53);
-        for (int i = 0; i < 11 * Rate; i++) near[i] = 0;
+        var near = Talk(n, seed: 53, from: 11, to: 14);
         var mic = TestSignals.Add(TestSignals.Add(echo, near), TestSignals.WhiteNoise(n, 1e-4, seed: 54));
         var output = Runner.Run(new EchoCanceller(new EchoCancellerOptions { SampleRate = Rate }), far, mic);
 
@@ -91,5 +87,14 @@ public class EchoSuppressorTests
             }
             return TestSignals.Db(outputEnergy, backgroundEnergy);
         }
+    }
+
+    // Speech-like audio of n samples at -26 dBFS that talks from one second to another and is silent elsewhere.
+    private static float[] Talk(int n, int seed, int from, int to)
+    {
+        var speech = TestSignals.SpeechLike(n, Rate, 0.05, seed);
+        speech.AsSpan(0, from * Rate).Clear();
+        speech.AsSpan(Math.Min(to * Rate, n)).Clear();
+        return speech;
     }
 }
