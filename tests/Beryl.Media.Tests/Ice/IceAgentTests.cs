@@ -236,15 +236,28 @@ public sealed class IceAgentTests
                 junk[4] = 0x21; junk[5] = 0x12; junk[6] = 0xa4; junk[7] = 0x42;
             }
             flooder.SendTo(junk, target);
+            // A burst beyond the socket's receive buffer is lost in the kernel on a busy machine, before the agent could
+            // count it: every 100 datagrams, wait until the agent has taken in the bulk of what was sent.
+            if (i % 100 == 99)
+                await WaitAsync(Until(() => Counted(b) >= (i + 1) / 2), $"the agent to take in {i + 1} junk datagrams");
         }
 
         Task connected = BothConnected(a, b);
         await JoinAsync(a, b);
         await WaitAsync(connected, "both agents connected");
         await AssertDataFlowsBothWays(a, b);
-        IceAgentStatistics stats = b.Statistics;
-        Assert.That(stats.StunParseFailures + stats.UnknownPacketsDropped + stats.UnknownSourceDropped, Is.GreaterThan(1000));
-        Assert.That(stats.ReceiveErrors, Is.Zero);
+        TestContext.Out.WriteLine($"{Counted(b)} of 3000 junk datagrams counted");
+        Assert.That(Counted(b), Is.GreaterThan(1000));
+        Assert.That(b.Statistics.ReceiveErrors, Is.Zero);
+
+        static long Counted(IceAgent agent) =>
+            agent.Statistics.StunParseFailures + agent.Statistics.UnknownPacketsDropped + agent.Statistics.UnknownSourceDropped;
+
+        static async Task Until(Func<bool> condition)
+        {
+            while (!condition())
+                await Task.Delay(1);
+        }
     }
 
     [Test]
