@@ -100,7 +100,7 @@ public class BridgeCallTests
 
     [Test]
     [Ignore("The node's cancellation through Opus and the callers' jitter buffers reaches 25-29 dB on a leg whose echo delay holds still, "
-        + "but 4-15 dB on one whose delay a caller's jitter buffer slides or jumps (both legs pass in about half the runs), and B reaches A "
+        + "but 2-15 dB on one whose delay a caller's jitter buffer slides or jumps (both legs pass in about a third of the runs), and B reaches A "
         + "at 3-4 dB SI-SDR: open in issue 5")]
     public void The_nodes_cancellation_removes_each_callers_echo_and_keeps_the_other_talker()
     {
