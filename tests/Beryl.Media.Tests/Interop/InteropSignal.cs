@@ -37,40 +37,53 @@ internal static class InteropSignal
     }
 
     /// <summary>
-    /// Searches one period of lags for the best normalised correlation between a window of the received audio
-    /// (taken after its first non-silent sample, so the start-up silence is skipped) and the reference.
+    /// Searches one period of lags for the best normalised correlation between windows of the received audio (taken
+    /// after its first non-silent sample, so the start-up silence is skipped) and the reference. With several
+    /// consecutive windows the upper quartile is returned: a jitter buffer draining a stall time-stretches the audio
+    /// for a second or more, which blurs every window it touches, and the signal must still arrive intact for a
+    /// quarter of the time.
     /// </summary>
-    public static (double Correlation, double Rms) Analyse(ReadOnlySpan<short> received, int windowSamples)
+    public static (double Correlation, double Rms) Analyse(ReadOnlySpan<short> received, int windowSamples, int windows = 1)
     {
         int start = 0;
         while (start < received.Length && Math.Abs((int)received[start]) < 64)
             start++;
         start += SampleRate / 4;
-        if (start + windowSamples > received.Length)
+        if (start + windowSamples * windows > received.Length)
             return (0, 0);
-        ReadOnlySpan<short> window = received.Slice(start, windowSamples);
-
-        double energy = 0;
-        foreach (short s in window)
-            energy += (double)s * s;
-        double rms = Math.Sqrt(energy / windowSamples);
 
         var reference = new double[SampleRate + windowSamples];
         for (int i = 0; i < reference.Length; i++)
             reference[i] = Sample(i);
+        var correlations = new double[windows];
+        double energy = 0;
+        for (int w = 0; w < windows; w++)
+        {
+            ReadOnlySpan<short> window = received.Slice(start + w * windowSamples, windowSamples);
+            double windowEnergy = 0;
+            foreach (short s in window)
+                windowEnergy += (double)s * s;
+            energy += windowEnergy;
+            correlations[w] = BestCorrelation(window, windowEnergy, reference);
+        }
+        Array.Sort(correlations);
+        return (correlations[3 * windows / 4], Math.Sqrt(energy / (windowSamples * windows)));
+    }
+
+    private static double BestCorrelation(ReadOnlySpan<short> window, double energy, double[] reference)
+    {
         double best = 0;
         for (int lag = 0; lag < SampleRate; lag++)
         {
             double cross = 0, refEnergy = 0;
-            for (int i = 0; i < windowSamples; i++)
+            for (int i = 0; i < window.Length; i++)
             {
                 double r = reference[lag + i];
                 cross += r * window[i];
                 refEnergy += r * r;
             }
-            double c = cross / Math.Sqrt(refEnergy * energy + 1e-9);
-            best = Math.Max(best, c);
+            best = Math.Max(best, cross / Math.Sqrt(refEnergy * energy + 1e-9));
         }
-        return (best, rms);
+        return best;
     }
 }

@@ -29,11 +29,11 @@ public class AiortcNodeTests
             var resampled = new float[resampler.MaxOutputFrames(channels[0].Length)];
             int frames = resampler.Process(channels[0], resampled);
             var received = resampled.Take(frames).Select(x => (short)Math.Clamp(x * 32768, short.MinValue, short.MaxValue)).ToArray();
-            // A quarter-second window in the second half of the call, once the echo flows: the jitter buffers' time
-            // stretching would blur a longer one.
-            var (correlation, rms) = InteropSignal.Analyse(received.AsSpan(received.Length / 2), InteropSignal.SampleRate / 4);
+            // Eighth-second windows over the second half of the call, once the echo flows: a stall on this busy machine
+            // makes the node's jitter buffer time-stretch for a second or more, which blurs every window it touches.
+            var (correlation, rms) = InteropSignal.Analyse(received.AsSpan(received.Length / 2), InteropSignal.SampleRate / 8, windows: 16);
             TestContext.Out.WriteLine($"aiortc over {signaling}: {format.SampleRate} Hz, correlation {correlation:0.00}, level {rms / InteropSignal.ReferenceRms:0.00} of the chirp's");
-            Assert.That(correlation, Is.GreaterThan(0.6), "aiortc hears its own chirp back");
+            Assert.That(correlation, Is.GreaterThan(0.8), "aiortc hears its own chirp back");
             Assert.That(rms / InteropSignal.ReferenceRms, Is.GreaterThan(0.2));
         }
         finally
