@@ -25,6 +25,8 @@ public sealed class EchoCanceller
 {
     private const float ConvergedErle = 4f;         // 6 dB: the filter's peak can be trusted
     private const int DelayJumpFrames = 25;
+    private const int FirstAlignmentFrames = 10;
+    private const int ReflectionSpanMs = 50;       // early reflections: as strong as the direct path, never its rival
     private const float LostErle = 2f;              // 3 dB: the filter follows no echo path
 
     private readonly EchoCancellerOptions _options;
@@ -71,7 +73,7 @@ public sealed class EchoCanceller
         _renderQueue = new SpscFrameQueue(_block * _renderChannels, Math.Max(2, options.RenderQueueMs / 10));
         int historyLength = Math.Max(maxDelay + _partitions * _block + 4 * _block, (int)(1.2 * rate));
         _history = new RenderHistory(_renderChannels, historyLength);
-        _delay = new DelayEstimator(rate, maxDelay, _simd);
+        _delay = new DelayEstimator(rate, maxDelay, _headroom, Math.Min(tail, ReflectionSpanMs * rate / 1000), _simd);
         int[] binLimit = BinLimits(rate, _block, _partitions);
         _render = new RenderSpectrumBuffer(_renderChannels, _partitions, _block, fft, _simd);
         _linear = new LinearEchoCanceller[_captureChannels];
@@ -287,9 +289,10 @@ public sealed class EchoCanceller
             bool outside = estimate - _alignment < _headroom / 2 || Math.Abs(estimate - modelled) > Math.Max(_block, 2 * _headroom);
             bool lost = _farEnd && lead.Erle < 2f && outside;
             bool steady = Math.Abs(estimate - _jumpTarget) < _headroom / 2;
-            _jumpFrames = lost && steady ? _jumpFrames + 1 : 0;
+            _jumpFrames = (lost || !_aligned) && steady ? _jumpFrames + 1 : 0;
             _jumpTarget = estimate;
-            if (!_aligned || _jumpFrames >= DelayJumpFrames)
+            // The first estimates come from a few frames of correlation: the first placement waits for one to hold.
+            if (_jumpFrames >= (_aligned ? DelayJumpFrames : FirstAlignmentFrames))
             {
                 if (_aligned) _drift.Restart();
                 _aligned = true;

@@ -17,10 +17,12 @@ internal sealed class DelayEstimator
     private const int Bins = Block + 1;
     private const int SearchesPerFrame = 3;
     private const float MinSmoothing = 0.01f;
+    private const float Separation = 8f;             // 2 ms: closer peaks are one peak
     private const float SilenceEnergy = 1e-6f * Block;   // -60 dBFS
 
     private readonly int _factor;
     private readonly int _lags;                      // frame lags searched, 0.._lags-1
+    private readonly float _coveredBefore, _coveredAfter;   // low-rate samples around the best peak that hold no rivals
     private readonly bool _simd;
     private readonly RealFft _fft = new(2 * Block, simd: true);
     private readonly Decimator _renderDecimator, _captureDecimator;
@@ -46,9 +48,19 @@ internal sealed class DelayEstimator
     private long _updates;
     private readonly float[] _renderBlockEnergy;
 
-    public DelayEstimator(int sampleRate, int maxDelaySamples, bool simd)
+    /// <param name="sampleRate">Rate of the audio fed in.</param>
+    /// <param name="maxDelaySamples">Longest delay searched, in samples at <paramref name="sampleRate"/>.</param>
+    /// <param name="coveredBeforeSamples">How far before the strongest peak a filter placed there still reaches.</param>
+    /// <param name="coveredAfterSamples">
+    /// How long after the strongest peak its early reflections come: peaks there are the room, as strong as the direct
+    /// path at times, not rival delays, and a filter placed at the strongest peak covers them.
+    /// </param>
+    /// <param name="simd">Use the vector kernels.</param>
+    public DelayEstimator(int sampleRate, int maxDelaySamples, int coveredBeforeSamples, int coveredAfterSamples, bool simd)
     {
         _factor = sampleRate / LowRate;
+        _coveredBefore = Math.Max(Separation, (float)coveredBeforeSamples / _factor);
+        _coveredAfter = Math.Max(Separation, (float)coveredAfterSamples / _factor);
         _simd = simd;
         _decimated = new float[sampleRate / 100 / _factor + 1];
         _renderDecimator = new Decimator(sampleRate, LowRate);
@@ -183,10 +195,10 @@ internal sealed class DelayEstimator
         if (bestValue <= 0f) return;
         _bestLag = best;
         float second = 0f;
-        const float Separation = 8f;              // 2 ms at 4 kHz
         for (int p = 0; p < _lags; p++)
         {
-            if (p == best || MathF.Abs(_peakLag[p] - _peakLag[best]) < Separation) continue;
+            float after = _peakLag[p] - _peakLag[best];
+            if (p == best || (after > -_coveredBefore && after < _coveredAfter)) continue;
             second = Math.Max(second, _peakValue[p]);
         }
         Confidence = Math.Clamp(1.0 - second / bestValue, 0.0, 1.0);

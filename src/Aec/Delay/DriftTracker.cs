@@ -25,6 +25,14 @@ internal sealed class DriftTracker
     /// <summary>Adds a delay estimate (samples) taken at capture position <paramref name="time"/> (samples).</summary>
     public void Add(double time, double delay)
     {
+        // A step no drift could make between two estimates is another path (a jump, or a rival peak such as a strong
+        // reflection winning for a while): fitting a line through both would report a drift that is not there.
+        if (_count > 0)
+        {
+            int last = (_next + Capacity - 1) % Capacity;
+            double step = Math.Abs(delay - _delay[last]), elapsed = time - _time[last];
+            if (step > _sampleRate / 1000 + MaximumRatio * elapsed) Restart();
+        }
         _time[_next] = time;
         _delay[_next] = delay;
         _next = (_next + 1) % Capacity;
@@ -32,11 +40,13 @@ internal sealed class DriftTracker
         Fit(time);
     }
 
-    /// <summary>Forgets the history (after a delay jump, older estimates belong to another path).</summary>
+    /// <summary>Forgets the history and the drift measured from it (after a delay jump, older estimates belong to another path).</summary>
     public void Restart()
     {
         _count = 0;
         _next = 0;
+        Ratio = 0;
+        Significant = false;
     }
 
     private void Fit(double now)

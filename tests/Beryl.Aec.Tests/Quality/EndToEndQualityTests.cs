@@ -25,21 +25,29 @@ public class EndToEndQualityTests
         return report;
     }
 
-    private static ScenarioSpec Linear(string name, int rate, int channels) =>
-        new(name, SampleRate: rate, CaptureChannels: channels, RenderChannels: channels, DurationS: 12, DelayMs: 40, Rt60S: 0.3, Seed: 7)
+    private static ScenarioSpec Linear(string name, int rate, int channels, int seed) =>
+        new(name, SampleRate: rate, CaptureChannels: channels, RenderChannels: channels, DurationS: 12, DelayMs: 40, Rt60S: 0.3, Seed: seed)
         { Room = channels == 2 ? RoomPreset.LivingRoomTv : RoomPreset.OfficeSmallLaptop };
 
-    // 48 kHz falls short of 16 kHz on these synthetic rooms, which reverberate as long above 8 kHz as
-    // below while the filter models only the first third of the tail there (see the closing note).
-    [TestCase(16000, 1, 28.0, 9.0)]
-    [TestCase(48000, 1, 13.0, 8.0)]
-    [TestCase(48000, 2, 15.0, 2.0)]
+    // Judged on the median of three rooms and talks: the steady state is the last second and a half of far-end
+    // talk, where one room's result moves by 10 dB when the placement of the filter moves by a sample.
+    // 48 kHz stereo falls short of mono on these synthetic rooms, which reverberate as long above 8 kHz as below
+    // while the filter models only the first third of the tail there.
+    [TestCase(16000, 1, 20.0, 8.0)]
+    [TestCase(48000, 1, 21.0, 8.0)]
+    [TestCase(48000, 2, 18.0, 5.0)]
     public void LinearEchoIsCancelled(int rate, int channels, double minimumSteadyStateErle, double minimumDoubleTalkGain)
     {
-        var report = Run(ScenarioGenerator.Generate(Linear($"linear_{rate}_{channels}ch", rate, channels)));
-        Assert.That(report.ErleSteadyStateDb, Is.GreaterThanOrEqualTo(minimumSteadyStateErle));
-        Assert.That(report.NsLevelChangeDb, Is.InRange(-1.0, 1.0), "a lone near-end talker keeps his level");
-        Assert.That(report.DtSiSdrImprovementDb, Is.GreaterThan(minimumDoubleTalkGain), "double talk comes out cleaner than it went in");
+        var reports = new[] { 7, 8, 9 }.Select(seed => Run(ScenarioGenerator.Generate(Linear($"linear_{rate}_{channels}ch_{seed}", rate, channels, seed)))).ToArray();
+        Assert.That(Median(reports.Select(r => r.ErleSteadyStateDb ?? double.NaN)), Is.GreaterThanOrEqualTo(minimumSteadyStateErle));
+        Assert.That(reports.Select(r => r.NsLevelChangeDb), Has.All.InRange(-1.0, 1.0), "a lone near-end talker keeps his level");
+        Assert.That(Median(reports.Select(r => r.DtSiSdrImprovementDb ?? double.NaN)), Is.GreaterThan(minimumDoubleTalkGain), "double talk comes out cleaner than it went in");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
     }
 
     [TestCase(400.0, 0.0)]
