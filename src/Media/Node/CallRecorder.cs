@@ -30,15 +30,18 @@ internal sealed class CallRecorder : IAsyncDisposable
 
     public string DirectoryPath { get; }
 
+    /// <summary>Frames of the three tracks dropped on a full queue so far (they come back as silence).</summary>
+    public long DroppedFrames => _received.DroppedFrames + _cleaned.DroppedFrames + _render.DroppedFrames;
+
     /// <summary>Audio thread: the caller's frame as received and as cleaned.</summary>
     public void WriteReceived(ReadOnlySpan<float> received, ReadOnlySpan<float> cleaned)
     {
-        _received.Queue.TryWrite(received);
-        _cleaned.Queue.TryWrite(cleaned);
+        _received.Write(received);
+        _cleaned.Write(cleaned);
     }
 
     /// <summary>Audio thread: the frame the node sent.</summary>
-    public void WriteRender(ReadOnlySpan<float> frame) => _render.Queue.TryWrite(frame);
+    public void WriteRender(ReadOnlySpan<float> frame) => _render.Write(frame);
 
     /// <summary>Writes what is queued, closes the WAV files and writes <c>call.json</c> next to them.</summary>
     public async Task FinishAsync(string statisticsJson)
@@ -79,33 +82,49 @@ internal sealed class CallRecorder : IAsyncDisposable
     private sealed class Track : IDisposable
     {
         private readonly WavWriter _writer;
+        private readonly SpscFrameQueue _queue;
         private readonly float[] _gap;
+        private long _offeredSamples;
 
         public Track(string path, AudioFormat format)
         {
             _writer = WavWriter.Create(path, new WavFormat(format.SampleRate, 1, WavSampleFormat.Float32));
-            Queue = new SpscFrameQueue(format.SamplesPer10Ms, QueueSeconds * 100);
+            _queue = new SpscFrameQueue(format.SamplesPer10Ms, QueueSeconds * 100);
             _gap = new float[format.SamplesPer10Ms];
         }
 
-        public SpscFrameQueue Queue { get; }
+        public long DroppedFrames => _queue.DroppedFrames;
+
+        /// <summary>Audio thread.</summary>
+        public void Write(ReadOnlySpan<float> frame)
+        {
+            _queue.TryWrite(frame);
+            Volatile.Write(ref _offeredSamples, _offeredSamples + frame.Length);
+        }
 
         // Frames dropped on a full queue come back as silence, so the three files keep one time line.
         public void Drain()
         {
-            while (Queue.TryPeek(out var frame, out long position))
+            while (_queue.TryPeek(out var frame, out long position))
             {
-                while (_writer.FramesWritten < position)
-                    _writer.Write(_gap.AsSpan(0, (int)Math.Min(_gap.Length, position - _writer.FramesWritten)));
+                FillTo(position);
                 _writer.Write(frame);
-                Queue.Advance();
+                _queue.Advance();
             }
         }
 
+        // The audio thread has stopped: frames dropped at the very end are silence too.
         public void Dispose()
         {
             Drain();
+            FillTo(Volatile.Read(ref _offeredSamples));
             _writer.Dispose();
+        }
+
+        private void FillTo(long position)
+        {
+            while (_writer.FramesWritten < position)
+                _writer.Write(_gap.AsSpan(0, (int)Math.Min(_gap.Length, position - _writer.FramesWritten)));
         }
     }
 }

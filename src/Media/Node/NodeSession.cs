@@ -87,6 +87,7 @@ public sealed class NodeSession
             AudioErrors = Interlocked.Read(ref _audioErrors),
             LastAudioError = _lastAudioError,
             RecordingDirectory = Recorder?.DirectoryPath,
+            RecordingDroppedFrames = Recorder?.DroppedFrames ?? 0,
         };
     }
 

@@ -55,4 +55,7 @@ public sealed record NodeSessionStatistics
 
     /// <summary>Where the call is recorded, if it is.</summary>
     public string? RecordingDirectory { get; init; }
+
+    /// <summary>Frames the recording lost because its writer fell behind (a slow disk); they are written as silence.</summary>
+    public long RecordingDroppedFrames { get; init; }
 }

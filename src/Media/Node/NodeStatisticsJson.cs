@@ -61,6 +61,8 @@ public static class NodeStatisticsJson
         }
         writer.WriteNumber("audioErrors", statistics.AudioErrors);
         writer.WriteString("lastAudioError", statistics.LastAudioError);
+        if (statistics.RecordingDirectory is not null)
+            writer.WriteNumber("recordingDroppedFrames", statistics.RecordingDroppedFrames);
         writer.WriteEndObject();
     }
 

@@ -76,6 +76,7 @@ public class NodeModeTests
         Assert.That(json.RootElement.GetProperty("state").GetString(), Is.EqualTo("ended"));
         Assert.That(json.RootElement.GetProperty("endReason").GetString(), Is.EqualTo("the caller hung up"));
         Assert.That(json.RootElement.GetProperty("rtp").GetProperty("packetsSent").GetInt64(), Is.GreaterThan(100));
+        Assert.That(json.RootElement.GetProperty("recordingDroppedFrames").GetInt64(), Is.Zero, "the recording kept up");
     }
 
     [Test]
