@@ -22,10 +22,17 @@ public sealed class SignalingClient : IAsyncDisposable
     private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _receiveLoop;
 
-    private SignalingClient(ClientWebSocket socket) => _socket = socket;
+    /// <summary>The largest message accepted from the node unless told otherwise: an SDP with many candidates fits.</summary>
+    public const int DefaultMaxMessageBytes = 256 * 1024;
 
-    /// <summary>The largest message accepted from the node.</summary>
-    public int MaxMessageBytes { get; init; } = 256 * 1024;
+    private SignalingClient(ClientWebSocket socket, int maxMessageBytes)
+    {
+        _socket = socket;
+        MaxMessageBytes = maxMessageBytes;
+    }
+
+    /// <summary>The largest message accepted from the node; a larger one ends signaling.</summary>
+    public int MaxMessageBytes { get; }
 
     /// <summary>Raised for each error the node sends (the call may go on).</summary>
     public event Action<string>? ErrorReceived;
@@ -36,11 +43,18 @@ public sealed class SignalingClient : IAsyncDisposable
     /// <summary>Completes with the reason when the node ends the call (bye) or signaling closes.</summary>
     public Task<string> Ended => _ended.Task;
 
-    /// <summary>Opens the WebSocket.</summary>
+    /// <summary>Opens the WebSocket, accepting messages up to <see cref="DefaultMaxMessageBytes"/>.</summary>
     /// <exception cref="WebSocketException">The node cannot be reached or refused the WebSocket.</exception>
-    public static async Task<SignalingClient> ConnectAsync(Uri uri, CancellationToken cancellationToken = default)
+    public static Task<SignalingClient> ConnectAsync(Uri uri, CancellationToken cancellationToken = default) =>
+        ConnectAsync(uri, DefaultMaxMessageBytes, cancellationToken);
+
+    /// <summary>Opens the WebSocket, accepting messages up to <paramref name="maxMessageBytes"/> (at least 1 KiB).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxMessageBytes"/> is under 1 KiB.</exception>
+    /// <exception cref="WebSocketException">The node cannot be reached or refused the WebSocket.</exception>
+    public static async Task<SignalingClient> ConnectAsync(Uri uri, int maxMessageBytes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageBytes, 1024);
         var socket = new ClientWebSocket();
         try
         {
@@ -51,7 +65,7 @@ public sealed class SignalingClient : IAsyncDisposable
             socket.Dispose();
             throw;
         }
-        return new SignalingClient(socket);
+        return new SignalingClient(socket, maxMessageBytes);
     }
 
     /// <summary>Sends one message.</summary>

@@ -15,7 +15,8 @@ namespace Beryl.Signaling.Tests.Messages;
 
 /// <summary>
 /// The caller's signaling client against a node that answers with garbage: every unreadable message is reported and
-/// reading goes on; the node's error refuses the call; a message over the client's limit ends signaling with its reason.
+/// reading goes on; the node's error refuses the call; a message over the client's limit (its own to set) ends
+/// signaling with its reason.
 /// </summary>
 [CancelAfter(60_000)]
 public class SignalingClientTests
@@ -50,6 +51,34 @@ public class SignalingClientTests
             Assert.That(ended, Does.Contain("over 262144 bytes"), "an oversized message ends signaling with its reason");
         });
     }
+
+    [Test]
+    public async Task A_client_given_a_larger_limit_reads_past_a_message_the_default_would_end_on(CancellationToken cancellationToken)
+    {
+        await using var node = await ScriptedNode.StartAsync(async socket =>
+        {
+            await ReceiveOfferAsync(socket, cancellationToken);
+            await SendAsync(socket, new string('x', 300_000), cancellationToken);
+            await SendAsync(socket, """{"type":"error","message":"no such room"}""", cancellationToken);
+        });
+        var errors = new ConcurrentQueue<string>();
+        await using var client = await SignalingClient.ConnectAsync(node.Uri, 512 * 1024, cancellationToken);
+        client.ErrorReceived += errors.Enqueue;
+        await using var peer = new RTCPeerConnection(new RTCConfiguration { LoopbackOnly = true });
+
+        var refused = Assert.ThrowsAsync<InvalidOperationException>(() => client.CallAsync(peer, cancellationToken));
+        Assert.Multiple(() =>
+        {
+            Assert.That(client.MaxMessageBytes, Is.EqualTo(512 * 1024));
+            Assert.That(errors.First(), Does.StartWith("unreadable message from the node"), "the big message was read, and was not JSON");
+            Assert.That(refused!.Message, Does.Contain("no such room"), "reading went on to the node's error");
+            Assert.That(client.Ended.IsCompleted, Is.False, "signaling is still open");
+        });
+    }
+
+    [Test]
+    public void A_limit_under_1_KiB_is_refused() =>
+        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => SignalingClient.ConnectAsync(new Uri("ws://127.0.0.1:9/ws"), 100));
 
     // The client sends its offer first: nothing is answered before it has come.
     private static async Task ReceiveOfferAsync(WebSocket socket, CancellationToken cancellationToken)
