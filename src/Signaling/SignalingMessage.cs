@@ -42,6 +42,9 @@ public sealed record SignalingMessage
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 8, CommentHandling = JsonCommentHandling.Disallow };
 
+    // The "type" of each message on the wire, in the order of SignalingMessageType.
+    private static readonly string[] WireNames = ["offer", "answer", "candidate", "offer-request", "bye", "error", "stats"];
+
     /// <summary>What the message is.</summary>
     public required SignalingMessageType Type { get; init; }
 
@@ -121,10 +124,16 @@ public sealed record SignalingMessage
             return false;
         }
         string type = typeElement.GetString()!;
-        switch (type)
+        int known = Array.IndexOf(WireNames, type);
+        if (known < 0)
         {
-            case "offer":
-            case "answer":
+            error = $"unknown message type \"{Truncate(type)}\" (expected {string.Join(", ", WireNames)})";
+            return false;
+        }
+        switch ((SignalingMessageType)known)
+        {
+            case SignalingMessageType.Offer:
+            case SignalingMessageType.Answer:
                 if (!TryGetString(root, "sdp", required: true, out string? sdp, out error))
                     return false;
                 if (string.IsNullOrWhiteSpace(sdp))
@@ -132,31 +141,24 @@ public sealed record SignalingMessage
                     error = $"the {type}'s \"sdp\" is empty";
                     return false;
                 }
-                message = type == "offer" ? Offer(sdp) : Answer(sdp);
+                message = new SignalingMessage { Type = (SignalingMessageType)known, Sdp = sdp };
                 return true;
-            case "candidate":
+            case SignalingMessageType.Candidate:
                 return TryReadCandidate(root, out message, out error);
-            case "offer-request":
-                message = new SignalingMessage { Type = SignalingMessageType.OfferRequest };
-                error = null;
-                return true;
-            case "bye":
+            case SignalingMessageType.Bye:
                 if (!TryGetString(root, "reason", required: false, out string? reason, out error))
                     return false;
                 message = Bye(reason ?? "");
                 return true;
-            case "error":
+            case SignalingMessageType.Error:
                 if (!TryGetString(root, "message", required: true, out string? text, out error))
                     return false;
                 message = Error(text!);
                 return true;
-            case "stats":
-                message = new SignalingMessage { Type = SignalingMessageType.Stats };
+            default:
+                message = new SignalingMessage { Type = (SignalingMessageType)known };
                 error = null;
                 return true;
-            default:
-                error = $"unknown message type \"{Truncate(type)}\" (expected offer, answer, candidate, offer-request or bye)";
-                return false;
         }
     }
 
@@ -209,15 +211,14 @@ public sealed record SignalingMessage
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
+        writer.WriteString("type", WireNames[(int)Type]);
         switch (Type)
         {
             case SignalingMessageType.Offer:
             case SignalingMessageType.Answer:
-                writer.WriteString("type", Type == SignalingMessageType.Offer ? "offer" : "answer");
                 writer.WriteString("sdp", Sdp);
                 break;
             case SignalingMessageType.Candidate:
-                writer.WriteString("type", "candidate");
                 writer.WriteString("candidate", Candidate?.candidate ?? "");
                 writer.WriteString("sdpMid", Candidate?.sdpMid);
                 if (Candidate?.sdpMLineIndex is { } index)
@@ -227,19 +228,13 @@ public sealed record SignalingMessage
                 if (Candidate?.usernameFragment is { } ufrag)
                     writer.WriteString("usernameFragment", ufrag);
                 break;
-            case SignalingMessageType.OfferRequest:
-                writer.WriteString("type", "offer-request");
-                break;
             case SignalingMessageType.Bye:
-                writer.WriteString("type", "bye");
                 writer.WriteString("reason", Text);
                 break;
             case SignalingMessageType.Error:
-                writer.WriteString("type", "error");
                 writer.WriteString("message", Text);
                 break;
             case SignalingMessageType.Stats:
-                writer.WriteString("type", "stats");
                 if (Statistics is { } statistics)
                 {
                     writer.WritePropertyName("session");

@@ -38,6 +38,8 @@ public class SignalingMessageTests
     [TestCase("""{"type":"offer-request"}""", SignalingMessageType.OfferRequest)]
     [TestCase("""{"type":"bye"}""", SignalingMessageType.Bye)]
     [TestCase("""{"type":"answer","sdp":"v=0"}""", SignalingMessageType.Answer)]
+    [TestCase("""{"type":"error","message":"no"}""", SignalingMessageType.Error)]
+    [TestCase("""{"type":"stats","session":{}}""", SignalingMessageType.Stats)]
     public void The_other_types_are_read(string text, SignalingMessageType type)
     {
         Assert.That(SignalingMessage.TryParse(text, out var message, out string? error), Is.True, error);
@@ -109,6 +111,7 @@ public class SignalingMessageTests
             SignalingMessage.Error("bad \"quote\" and \u00e9"),
             SignalingMessage.Bye("done"),
             new SignalingMessage { Type = SignalingMessageType.OfferRequest },
+            new SignalingMessage { Type = SignalingMessageType.Stats },
         ];
         foreach (var original in messages)
         {
