@@ -102,8 +102,8 @@ public class BridgeCallTests
     }
 
     [Test]
-    [Ignore("The node's cancellation reaches 21-31 dB on both legs in 13 of 17 runs; in the other 4 one leg stays at 1-19 dB, at worst "
-        + "because a starved machine makes its echo delay wander by hundreds of milliseconds (400-800 ms) in the first 13 s: open in issue 5")]
+    [Ignore("The node's cancellation reaches 21-31 dB on both legs in 13 of 18 runs; in the other 5 one leg stays at 1-19 dB because a "
+        + "caller's jitter buffer moves its echo in the scored talk: by 14-30 ms, or by hundreds on a starved machine: open in issue 5")]
     public void The_nodes_cancellation_removes_each_callers_echo_and_keeps_the_other_talker()
     {
         Assert.Multiple(() =>
