@@ -163,7 +163,7 @@ internal static class LoadCommand
         return File.Exists(dll) ? dll : throw new IOException($"--node-process needs {dll}: dotnet build -c Release samples/Beryl.Cli");
     }
 
-    private static LoadSettings Parse(string[] args)
+    internal static LoadSettings Parse(string[] args)
     {
         const string usage = "usage: load [--calls N | --sweep 10,25,50] [--seconds S] [--ramp CALLS_PER_S] [--node-process]";
         var settings = new LoadSettings();
@@ -189,7 +189,7 @@ internal static class LoadCommand
             : throw new ArgumentException($"'{text}' is not a positive whole number ({usage})");
     }
 
-    private sealed record LoadSettings
+    internal sealed record LoadSettings
     {
         public int[] Calls { get; init; } = [10];
 
