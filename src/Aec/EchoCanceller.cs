@@ -287,7 +287,7 @@ public sealed class EchoCanceller
             double modelled = _alignment + (converged ? lead.PeakTap : _headroom);
             // The echo has left the window when it comes sooner than the headroom allows (a jitter buffer draining).
             bool outside = estimate - _alignment < _headroom / 2 || Math.Abs(estimate - modelled) > Math.Max(_block, 2 * _headroom);
-            bool lost = _farEnd && lead.Erle < 2f && outside;
+            bool lost = _farEnd && lead.Erle < LostErle && outside;
             bool steady = Math.Abs(estimate - _jumpTarget) < _headroom / 2;
             _jumpFrames = (lost || !_aligned) && steady ? _jumpFrames + 1 : 0;
             _jumpTarget = estimate;

@@ -106,10 +106,9 @@ public sealed class SignalingClient : IAsyncDisposable
         var offer = peer.createOffer();
         await peer.setLocalDescription(offer).ConfigureAwait(false);
         await SendAsync(SignalingMessage.Offer(peer.localDescription!.sdp), cancellationToken).ConfigureAwait(false);
-        var gathered = new List<RTCIceCandidateInit?>();
-        held.Release(gathered.Add);
-        foreach (var candidate in gathered)
-            await SendAsync(SignalingMessage.ForCandidate(candidate), cancellationToken).ConfigureAwait(false);
+        // Queued on the send lock while holding, so that no candidate gathered later (end-of-candidates above all)
+        // can overtake them.
+        held.Release(candidate => _ = TrySendAsync(SignalingMessage.ForCandidate(candidate)));
         using var registration = cancellationToken.Register(() => answered.TrySetCanceled(cancellationToken));
         var result = await answered.Task.ConfigureAwait(false);
         if (!result.IsSuccess)

@@ -129,9 +129,10 @@ internal sealed class EchoSuppressor
     }
 
     // Residual per unit of echo estimate: falls quickly as the filter converges, rises slowly so that
-    // undetected near-end speech does not teach it to over-suppress. The residual per unit of render power is a ratio of averages, so that it is set by the bulk of the talk rather
-    // than by onsets (where the window holds little render yet); it follows the error both ways at a moderate pace,
-    // to rise within a few tenths of a second when the filter loses the echo path.
+    // undetected near-end speech does not teach it to over-suppress. The residual per unit of render power is a
+    // ratio of averages, so that it is set by the bulk of the talk rather than by onsets (where the window holds
+    // little render yet); it follows the error both ways at a moderate pace, to rise within a few tenths of a
+    // second when the filter loses the echo path.
     private void LearnResidualShape(ReadOnlySpan<float> noise, ReadOnlySpan<float> renderPower)
     {
         if (DoubleTalk) return;

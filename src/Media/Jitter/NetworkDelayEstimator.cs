@@ -13,10 +13,10 @@ namespace Beryl.Media.Jitter;
 /// </remarks>
 internal sealed class NetworkDelayEstimator
 {
+    private const int StartPackets = 50;
     private readonly long[] _window;
     private readonly long[] _sorted;
     private readonly double _quantile;
-    private const int StartPackets = 50;
     private int _count;
     private long _seen;
     private int _next;

@@ -7,7 +7,7 @@ namespace Beryl.Media.Node;
 /// Records one call at the node: <c>received.wav</c> (the caller's audio as decoded), <c>cleaned.wav</c> (after echo
 /// cancellation) and <c>render.wav</c> (what the node sent, the canceller's reference), all on one time line, and at the
 /// end <c>call.json</c>. The audio thread only copies frames into lock-free queues; a task writes the files, so a slow
-/// disk costs dropped frames (left as silence) rather than a late tick.
+/// disk costs dropped frames (left as silence, counted) rather than a late tick.
 /// </summary>
 internal sealed class CallRecorder : IAsyncDisposable
 {
