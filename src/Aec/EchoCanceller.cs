@@ -214,7 +214,7 @@ public sealed class EchoCanceller
             _linear[c].Process(_render, _capture[c], _error[c], _echo[c], constrain, adapt: true, _suppressors?[c].DoubleTalk ?? false);
             if (_suppressors is { } s)
             {
-                s[c].Process(_error[c], _echo[c], _linear[c].ErrorRenderCoherence, _render.PowerSum, _linear[c].SingleTalkErle < LostErle, farEnd, _output[c]);
+                s[c].Process(_error[c], _echo[c], _linear[c].ErrorRenderCoherence, _linear[c].SteadyErrorRenderCoherence, _render.PowerSum, _linear[c].SingleTalkErle < LostErle, farEnd, _output[c]);
                 doubleTalk |= s[c].DoubleTalk;
             }
             else

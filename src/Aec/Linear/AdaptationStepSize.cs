@@ -22,8 +22,11 @@ internal sealed class AdaptationStepSize
     private const float MaxStep = 2f;
     private const float ErrorSmoothing = 0.5f;
     private const float CoherenceSmoothing = 0.15f;
-    // Expected coherence of two independent signals under the smoothing above: subtract it as bias.
-    private const float CoherenceBias = CoherenceSmoothing / (2f - CoherenceSmoothing);
+    // Twice as slow (a time constant of some 12 frames): steady enough that near-end speech rarely looks render-coherent.
+    private const float SteadyCoherenceSmoothing = 0.08f;
+    // Double talk slows adaptation further than its error power alone does: the talk's first frames, before the error
+    // power has caught up, and near-end speech the render happens to resemble otherwise pull the filter off the path.
+    private const float DoubleTalkStepScale = 0.3f;
     // Coherence estimates below this are as likely estimation noise as echo.
     private const float CoherenceNoise = 0.4f;
     private const float InitialMisadjustment = 1f;
@@ -36,7 +39,8 @@ internal sealed class AdaptationStepSize
     private readonly bool _simd;
     private readonly float _renderFloor;
     private readonly float[] _misadjustment, _errorPower, _errorNow;
-    private readonly float[] _sexRe, _sexIm, _see, _sxx, _renderRe, _renderIm, _renderPower;
+    private readonly float[] _crossRe, _crossIm, _renderRe, _renderIm, _renderPower;
+    private readonly SmoothedCoherence _coherence, _steadyCoherence;
 
     public AdaptationStepSize(int bins, int partitions, int renderChannels, bool simd)
     {
@@ -48,19 +52,21 @@ internal sealed class AdaptationStepSize
         _misadjustment = new float[bins];
         _errorPower = new float[bins];
         _errorNow = new float[bins];
-        _sexRe = new float[bins];
-        _sexIm = new float[bins];
-        _see = new float[bins];
-        _sxx = new float[bins];
+        _crossRe = new float[bins];
+        _crossIm = new float[bins];
         _renderRe = new float[bins];
         _renderIm = new float[bins];
         _renderPower = new float[bins];
-        Coherence = new float[bins];
+        _coherence = new SmoothedCoherence(bins, CoherenceSmoothing);
+        _steadyCoherence = new SmoothedCoherence(bins, SteadyCoherenceSmoothing);
         Reset();
     }
 
     /// <summary>Per bin, the smoothed squared coherence of the error with the dominant render block, bias removed.</summary>
-    public float[] Coherence { get; }
+    public ReadOnlySpan<float> Coherence => _coherence.Value;
+
+    /// <summary>The same coherence smoothed over a longer time: later to rise, but rarely raised by chance.</summary>
+    public ReadOnlySpan<float> SteadyCoherence => _steadyCoherence.Value;
 
     public void Reset()
     {
@@ -70,11 +76,13 @@ internal sealed class AdaptationStepSize
 
     /// <summary>
     /// Computes the gradient scale G = mu * E for this frame from the adaptive filter's error spectrum
-    /// and the render spectra; <paramref name="filterGain"/> is the filter's power gain per bin.
+    /// and the render spectra; <paramref name="filterGain"/> is the filter's power gain per bin, and
+    /// <paramref name="doubleTalk"/> says that near-end speech was found in the last frame.
     /// </summary>
     public void Compute(RenderSpectrumBuffer x, int dominantPartition, ReadOnlySpan<float> eRe, ReadOnlySpan<float> eIm,
-        ReadOnlySpan<float> filterGain, Span<float> gRe, Span<float> gIm)
+        ReadOnlySpan<float> filterGain, bool doubleTalk, Span<float> gRe, Span<float> gIm)
     {
+        float maxStep = doubleTalk ? DoubleTalkStepScale * MaxStep : MaxStep;
         var sxxAll = x.PowerSum;
         var excitation = x.Excitation;
         SpectralMath.Power(eRe, eIm, _errorNow, _simd);
@@ -94,10 +102,10 @@ internal sealed class AdaptationStepSize
             float e2 = _errorPower[k];
             float m = Math.Min(_misadjustment[k], ResidualBound * e2 / sxx);
             // Render-coherent error is residual echo the misadjustment must account for.
-            float explained = Math.Max(0f, Coherence[k] - CoherenceNoise) / (1f - CoherenceNoise) * e2 / sxx;
+            float explained = Math.Max(0f, _coherence.Value[k] - CoherenceNoise) / (1f - CoherenceNoise) * e2 / sxx;
             if (explained > m) m = explained;
             float residual = m * sxx;
-            float step = MaxStep * residual / (residual + e2 + 1e-20f);
+            float step = maxStep * residual / (residual + e2 + 1e-20f);
             float mu = step / (sxx + regulariser);
             gRe[k] = mu * eRe[k];
             gIm[k] = mu * eIm[k];
@@ -109,7 +117,6 @@ internal sealed class AdaptationStepSize
 
     private void UpdateCoherence(RenderSpectrumBuffer x, int partition, ReadOnlySpan<float> eRe, ReadOnlySpan<float> eIm)
     {
-        const float a = CoherenceSmoothing;
         // The dominant render block, summed over render channels.
         var xRe = _renderRe.AsSpan();
         var xIm = _renderIm.AsSpan();
@@ -126,13 +133,10 @@ internal sealed class AdaptationStepSize
         for (int k = 0; k < _bins; k++)
         {
             // conj(X) * E
-            float cr = xRe[k] * eRe[k] + xIm[k] * eIm[k], ci = xRe[k] * eIm[k] - xIm[k] * eRe[k];
-            _sexRe[k] = SpectralMath.FlushTiny(_sexRe[k] + a * (cr - _sexRe[k]));
-            _sexIm[k] = SpectralMath.FlushTiny(_sexIm[k] + a * (ci - _sexIm[k]));
-            _see[k] = Math.Max(_see[k] + a * (_errorNow[k] - _see[k]), SpectralMath.PowerFloor);
-            _sxx[k] = Math.Max(_sxx[k] + a * (xx[k] - _sxx[k]), SpectralMath.PowerFloor);
-            float c = (_sexRe[k] * _sexRe[k] + _sexIm[k] * _sexIm[k]) / (_see[k] * _sxx[k] + 1e-30f);
-            Coherence[k] = Math.Max(0f, (c - CoherenceBias) / (1f - CoherenceBias));
+            _crossRe[k] = xRe[k] * eRe[k] + xIm[k] * eIm[k];
+            _crossIm[k] = xRe[k] * eIm[k] - xIm[k] * eRe[k];
         }
+        _coherence.Update(_crossRe, _crossIm, xx, _errorNow);
+        _steadyCoherence.Update(_crossRe, _crossIm, xx, _errorNow);
     }
 }

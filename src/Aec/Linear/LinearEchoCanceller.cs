@@ -17,6 +17,10 @@ internal sealed class LinearEchoCanceller
     private const int FramesToCopy = 2;
     private const int FramesToRevert = 3;
     private const int FramesToReset = 50;
+    // A fixed filter's error this far above the mic power is echo it adds. Closer to the mic power it is chance: with a
+    // near-end talker louder than the echo, both powers are mostly the talk, and bypassing the filter would let the
+    // echo through.
+    private const float AddedPower = 2f;
 
     private readonly int _block, _bins;
     private readonly RealFft _fft;
@@ -73,6 +77,9 @@ internal sealed class LinearEchoCanceller
     /// <summary>Squared coherence of the adaptive error with the render, per bin (render-explained share of the error).</summary>
     public ReadOnlySpan<float> ErrorRenderCoherence => _step.Coherence;
 
+    /// <summary><see cref="ErrorRenderCoherence"/> over a longer time, which near-end speech rarely raises by chance.</summary>
+    public ReadOnlySpan<float> SteadyErrorRenderCoherence => _step.SteadyCoherence;
+
 
     /// <summary>
     /// Cancels the echo of one block. Writes the output error and the echo estimate it subtracted.
@@ -107,7 +114,7 @@ internal sealed class LinearEchoCanceller
         }
         ActiveFilter = ActiveFilter.Fixed;
         if (adapt) Coordinate(capture, error, echo, doubleTalk);
-        if (_fixedPower > _micPower && ActiveFilter == ActiveFilter.Fixed)
+        if (_fixedPower > AddedPower * _micPower && ActiveFilter == ActiveFilter.Fixed)
         {
             // A fixed filter that adds echo is bypassed until the adaptive one has something better.
             capture.CopyTo(error);
@@ -122,7 +129,7 @@ internal sealed class LinearEchoCanceller
             int dominant = Math.Clamp(PeakTap / _block, 0, _adaptive.Partitions - 1);
             // The echo path's gain only drives the slow drift term: refreshing it now and then is enough.
             if (_frames++ % 8 == 0) _adaptive.PowerGain(_filterGain);
-            _step.Compute(x, dominant, _eRe, _eIm, _filterGain, _gRe, _gIm);
+            _step.Compute(x, dominant, _eRe, _eIm, _filterGain, doubleTalk, _gRe, _gIm);
             _adaptive.Adapt(x, _gRe, _gIm);
             var (peak, tap) = _adaptive.Constrain(constrainPartition, _fft, _time, x.Excitation);
             _peakValue[constrainPartition] = peak;

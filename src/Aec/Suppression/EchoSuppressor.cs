@@ -77,12 +77,20 @@ internal sealed class EchoSuppressor
 
     /// <summary>
     /// Suppresses one block. <paramref name="error"/> is the linear canceller's output, <paramref name="echo"/>
-    /// what it subtracted, <paramref name="renderCoherence"/> the per-bin coherence of its error with the render,
-    /// <paramref name="renderPower"/> the per-bin render power summed over the filter's window, used while
-    /// <paramref name="filterLost"/> says that the linear filter removes next to nothing. The output is one block late.
+    /// what it subtracted, <paramref name="renderCoherence"/> the per-bin coherence of its error with the render and
+    /// <paramref name="steadyRenderCoherence"/> the same over a longer time, <paramref name="renderPower"/> the per-bin
+    /// render power summed over the filter's window, used while <paramref name="filterLost"/> says that the linear
+    /// filter removes next to nothing. The output is one block late.
     /// </summary>
-    public void Process(ReadOnlySpan<float> error, ReadOnlySpan<float> echo, ReadOnlySpan<float> renderCoherence, ReadOnlySpan<float> renderPower, bool filterLost, bool farEndActive, Span<float> output)
+    /// <remarks>
+    /// In double talk the steady coherence is taken: the quick one scatters so much over near-end speech that it
+    /// passes its noise threshold in many bins by chance, and each of those would cut the talker as if it were echo.
+    /// Outside double talk the quick one catches a filter that loses the echo path within a few frames.
+    /// </remarks>
+    public void Process(ReadOnlySpan<float> error, ReadOnlySpan<float> echo, ReadOnlySpan<float> renderCoherence, ReadOnlySpan<float> steadyRenderCoherence,
+        ReadOnlySpan<float> renderPower, bool filterLost, bool farEndActive, Span<float> output)
     {
+        var coherence = DoubleTalk ? steadyRenderCoherence : renderCoherence;
         _transform.Analyze(_errorHistory, error, _eRe, _eIm);
         _echoTransform.Analyze(_echoHistory, echo, _yRe, _yIm);
         SpectralMath.Power(_eRe, _eIm, _pe, _simd);
@@ -95,7 +103,7 @@ internal sealed class EchoSuppressor
         {
             float pe = _pe[k], py = _py[k];
             float fromEstimate = _residualShape[k] * py;
-            float fromCoherence = Math.Max(0f, renderCoherence[k] - CoherenceNoise) / (1f - CoherenceNoise) * pe;
+            float fromCoherence = Math.Max(0f, coherence[k] - CoherenceNoise) / (1f - CoherenceNoise) * pe;
             float fromRender = filterLost ? _residualPerRender[k] * renderPower[k] : 0f;
             float residual = Math.Max(Math.Max(fromEstimate, fromCoherence), fromRender);
             residual = Math.Max(Math.Max(residual, ReverbDecay * _residual[k]), SpectralMath.PowerFloor);
