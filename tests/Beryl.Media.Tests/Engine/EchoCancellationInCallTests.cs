@@ -24,11 +24,8 @@ public sealed class EchoCancellationInCallTests
         Lossy,
     }
 
-    /// <summary>
-    /// How far A's talker may fall below the call without echo. The issue asks for 3 dB, which Opus on a clean network
-    /// meets; with 5% loss and 30 ms jitter it lost up to 4.5 dB in the runs made so far, so that case is held to 5 dB.
-    /// </summary>
-    private static double TalkerQualityMarginDb(Network network) => network == Network.Lossy ? 5 : 3;
+    /// <summary>How far A's talker may fall below the call without echo, dB: the issue's 3 dB, on a clean and on a lossy network.</summary>
+    private const double TalkerQualityMarginDb = 3;
 
     /// <summary>
     /// The first call in a process pays for compiling the transport, the rooms and the test's own code while its audio
@@ -42,7 +39,9 @@ public sealed class EchoCancellationInCallTests
     }
 
     [TestCase("opus", Network.Clean)]
-    [TestCase("PCMU", Network.Clean, Ignore = "G.711: the echo is now found and cancelled in every run (9 of 9: delay 147 ms, ERLE 28-39 dB), but A's talker lost more than 3 dB against the call without echo in 6 of 9 (down 1.3-15.7 dB): while A talks, A's canceller removes only 2-14 dB of the echo of A's own voice that B's not yet converged canceller sends back; open in issue 4")]
+    [TestCase("PCMU", Network.Clean, Ignore = "G.711: A's talker loses 4.9-6.6 dB against the call without echo (17.0 of 21.9, 17.7 of 23.4, 15.9 of 22.5 dB SI-SDR), 3 allowed. " +
+        "G.711 keeps the talker's waveform so well that the residual of double talk (echo as loud as the talker) shows: the linear filter, " +
+        "held near 20 dB by the error of the 200 ppm drift estimate, leaves echo 10-15 dB under the talk. Also the echo was cut by only 11-16 dB in 2 of 5 runs; open in issue 4")]
     [TestCase("opus", Network.Lossy)]
     public async Task B_hears_A_talker_and_not_its_own_echo(string codecName, Network network)
     {
@@ -91,7 +90,7 @@ public sealed class EchoCancellationInCallTests
         Assert.Multiple(() =>
         {
             Assert.That(erle, Is.GreaterThanOrEqualTo(25), "echo attenuation in far-end single talk, dB");
-            Assert.That(talkerOn, Is.GreaterThanOrEqualTo(talkerClean - TalkerQualityMarginDb(network)), "A's talker SI-SDR against the call without echo, dB");
+            Assert.That(talkerOn, Is.GreaterThanOrEqualTo(talkerClean - TalkerQualityMarginDb), "A's talker SI-SDR against the call without echo, dB");
             foreach (var run in runs)
             {
                 Assert.That(run.A.FrameErrors + run.B.FrameErrors, Is.Zero, run.A.LastError ?? run.B.LastError);
