@@ -77,7 +77,7 @@ internal sealed class PartitionedFilter
     /// </summary>
     /// <remarks>
     /// Clearing those bins outright would make the partition band-limited, which the next truncation undoes: the two
-    /// projections pull the filter towards zero in turn, and a narrowband (G.711) render's echo was cancelled 10-15 dB
+    /// projections pull the filter towards zero in turn, and a narrowband (G.711) render's echo was cancelled 10-20 dB
     /// less for it. A slow fade keeps the leak bounded and barely disturbs the truncated response.
     /// </remarks>
     public (float Peak, int Tap) Constrain(int p, RealFft fft, Span<float> scratch, ReadOnlySpan<float> excitation)
