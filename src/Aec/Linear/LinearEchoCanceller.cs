@@ -80,7 +80,6 @@ internal sealed class LinearEchoCanceller
     /// <summary><see cref="ErrorRenderCoherence"/> over a longer time, which near-end speech rarely raises by chance.</summary>
     public ReadOnlySpan<float> SteadyErrorRenderCoherence => _step.SteadyCoherence;
 
-
     /// <summary>
     /// Cancels the echo of one block. Writes the output error and the echo estimate it subtracted.
     /// <paramref name="constrainPartition"/> rotates through the partitions from frame to frame.
