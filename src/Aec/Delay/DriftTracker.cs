@@ -12,7 +12,10 @@ internal sealed class DriftTracker
     private const double MaximumRatio = 1500e-6;
     private readonly double _sampleRate;
     private readonly double[] _time = new double[Capacity], _delay = new double[Capacity];
-    private int _count, _next;
+    // Estimates a step away from the history, in a run that agrees with itself: a new path once there are enough of them.
+    private const int RivalsForNewPath = 4;
+    private int _count, _next, _rivals;
+    private double _rivalTime, _rivalDelay;
 
     public DriftTracker(int sampleRate) => _sampleRate = sampleRate;
 
@@ -26,13 +29,21 @@ internal sealed class DriftTracker
     public void Add(double time, double delay)
     {
         // A step no drift could make between two estimates is another path (a jump, or a rival peak such as a strong
-        // reflection winning for a while): fitting a line through both would report a drift that is not there.
+        // reflection winning for a while): fitting a line through both would report a drift that is not there. One such
+        // estimate is left out; only a run of them that agree with each other is a new path, and starts a new history.
         if (_count > 0)
         {
             int last = (_next + Capacity - 1) % Capacity;
-            double step = Math.Abs(delay - _delay[last]), elapsed = time - _time[last];
-            if (step > _sampleRate / 1000 + MaximumRatio * elapsed) Restart();
+            if (IsJump(_time[last], _delay[last], time, delay))
+            {
+                bool sameRival = _rivals > 0 && !IsJump(_rivalTime, _rivalDelay, time, delay);
+                _rivals = sameRival ? _rivals + 1 : 1;
+                (_rivalTime, _rivalDelay) = (time, delay);
+                if (_rivals < RivalsForNewPath) return;
+                Restart();
+            }
         }
+        _rivals = 0;
         _time[_next] = time;
         _delay[_next] = delay;
         _next = (_next + 1) % Capacity;
@@ -40,14 +51,19 @@ internal sealed class DriftTracker
         Fit(time);
     }
 
-    /// <summary>Forgets the history and the drift measured from it (after a delay jump, older estimates belong to another path).</summary>
+    /// <summary>
+    /// Forgets the estimates (after a delay jump, older ones belong to another path). The drift measured from them is
+    /// kept until the new ones measure it again: it belongs to the two clocks, not to the path.
+    /// </summary>
     public void Restart()
     {
         _count = 0;
         _next = 0;
-        Ratio = 0;
-        Significant = false;
+        _rivals = 0;
     }
+
+    private bool IsJump(double fromTime, double fromDelay, double time, double delay) =>
+        Math.Abs(delay - fromDelay) > _sampleRate / 1000 + MaximumRatio * (time - fromTime);
 
     private void Fit(double now)
     {

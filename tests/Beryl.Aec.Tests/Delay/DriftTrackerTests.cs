@@ -1,0 +1,59 @@
+using Beryl.Aec.Delay;
+
+namespace Beryl.Aec.Tests.Delay;
+
+public class DriftTrackerTests
+{
+    private const int Rate = 16000;
+    private const double Drift = -200e-6;
+    private const double Interval = Rate / 4.0;     // an estimate every 250 ms, as the canceller takes them
+
+    [Test]
+    public void MeasuresTheSlopeOfTheDelays()
+    {
+        var tracker = new DriftTracker(Rate);
+        for (int i = 0; i < 16; i++) tracker.Add(i * Interval, Delay(i));
+        Assert.That(tracker.Significant, Is.True);
+        Assert.That(tracker.Ratio, Is.EqualTo(Drift).Within(5e-6));
+    }
+
+    // A rival peak that wins one estimate (a reflection, or the talker's own voice coming back from the far end) is not a
+    // new path: fitting through it would report a drift that is not there, and restarting on it would lose the drift.
+    [Test]
+    public void AStrayEstimateIsLeftOut()
+    {
+        var tracker = new DriftTracker(Rate);
+        for (int i = 0; i < 16; i++) tracker.Add(i * Interval, Delay(i));
+        tracker.Add(16 * Interval, 9280);
+        tracker.Add(17 * Interval, Delay(17));
+        Assert.That(tracker.Significant, Is.True);
+        Assert.That(tracker.Ratio, Is.EqualTo(Drift).Within(5e-6));
+    }
+
+    // The path moves for good (a jitter buffer that grew): the history starts again from the new path, and the drift,
+    // which belongs to the two clocks, is kept until the new path has measured it again.
+    [Test]
+    public void ANewPathStartsANewHistoryAndKeepsTheDrift()
+    {
+        var tracker = new DriftTracker(Rate);
+        for (int i = 0; i < 16; i++) tracker.Add(i * Interval, Delay(i));
+        var ratios = new List<double>();
+        for (int i = 16; i < 40; i++)
+        {
+            tracker.Add(i * Interval, Delay(i) + 500);
+            ratios.Add(tracker.Significant ? tracker.Ratio : 0);
+        }
+        Assert.That(ratios, Has.All.EqualTo(Drift).Within(10e-6));
+    }
+
+    [Test]
+    public void NoDriftIsNotCompensated()
+    {
+        var tracker = new DriftTracker(Rate);
+        var random = new Random(5);
+        for (int i = 0; i < 40; i++) tracker.Add(i * Interval, 3000 + random.NextDouble() - 0.5);
+        Assert.That(tracker.Significant, Is.False);
+    }
+
+    private static double Delay(int estimate) => 3000 + Drift * estimate * Interval;
+}
