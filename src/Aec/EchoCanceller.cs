@@ -202,7 +202,21 @@ public sealed class EchoCanceller
 
         if (_drift.Significant) _alignment = Math.Max(0, _alignment + _drift.Ratio * _block);
         double renderEnd = (_captureFrames + 1) * _block - _alignment;
-        if (renderEnd > _history.Written) _renderUnderruns++;
+        if (renderEnd > _history.Written)
+        {
+            _renderUnderruns++;
+            // Until the delay is known the window ends at the capture position, so a render thread running a frame behind
+            // the capture thread leaves its newest block unwritten, and a block pushed with a hole in it would teach the
+            // filter wrong render over the whole window. The window moves back by the missing frames instead, by up to the
+            // look-ahead (an echo that does not come before its render stays inside) or two frames; the delay estimate
+            // places it on the echo later anyway.
+            double moved = _alignment + Math.Ceiling((renderEnd - _history.Written) / _block) * _block;
+            if (!_aligned && moved <= Math.Max(_lookAhead, 2 * _block))
+            {
+                SetAlignment(moved);
+                renderEnd = (_captureFrames + 1) * _block - _alignment;
+            }
+        }
         _render.Push(_history, renderEnd);
         bool farEnd = _farEnd = SpectralMath.Sum(_render.PowerSum, _simd) > 1e-7f * _block * _partitions * _renderChannels;
         int constrain = (int)(_captureFrames % _partitions);

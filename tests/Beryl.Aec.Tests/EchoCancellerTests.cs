@@ -144,6 +144,32 @@ public class EchoCancellerTests
         Assert.That(aec.GetStatistics().RenderUnderruns, Is.Zero);
     }
 
+    // A render thread a frame behind the capture thread (its callback comes just after the capture's) would leave the
+    // newest render block unwritten in every frame until the delay is known, and the filter would learn from holes.
+    [Test]
+    public void RenderOneFrameBehindTheCaptureIsWaitedFor()
+    {
+        const int rate = 16000, block = 160;
+        var far = TestSignals.SpeechLike(10 * rate, rate, 0.05, 22);
+        var mic = TestSignals.Echo(far, TestSignals.RoomEchoPath(rate, 60, 0.5, 23), 480);
+        var lockstep = Runner.Run(new EchoCanceller(new EchoCancellerOptions { SampleRate = rate }), far, mic);
+
+        var aec = new EchoCanceller(new EchoCancellerOptions { SampleRate = rate });
+        var behind = new float[mic.Length];
+        var frame = new float[block];
+        int latency = aec.LatencySamples, frames = mic.Length / block;
+        for (int f = 0; f < frames; f++)
+        {
+            aec.ProcessCapture(mic.AsSpan(f * block, block), frame);
+            aec.ProcessRender(far.AsSpan(f * block, block));
+            for (int i = 0; i < block; i++) if (f * block + i - latency >= 0) behind[f * block + i - latency] = frame[i];
+        }
+        var statistics = aec.GetStatistics();
+        TestContext.Out.WriteLine($"ERLE {Runner.Erle(mic, behind, rate, 5, 9.9):0.0} dB (in step {Runner.Erle(mic, lockstep, rate, 5, 9.9):0.0} dB), render underruns {statistics.RenderUnderruns}");
+        Assert.That(statistics.RenderUnderruns, Is.EqualTo(1), "the first frame finds its render missing, and the window then waits for it");
+        Assert.That(Runner.Erle(mic, behind, rate, 5, 9.9), Is.GreaterThan(Runner.Erle(mic, lockstep, rate, 5, 9.9) - 3));
+    }
+
     [Test]
     public void RenderAndCaptureOnTwoThreads()
     {
