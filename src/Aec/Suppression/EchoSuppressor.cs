@@ -14,7 +14,8 @@ namespace Beryl.Aec.Suppression;
 /// phase nor a converged filter, so it holds when a codec or a jitter buffer's time stretching keeps the
 /// linear filter from following the echo path. Gains are Wiener gains on a decision-directed signal-to-residual ratio, smoothed
 /// over a band that widens with frequency (roughly perceptual resolution) and released more slowly than
-/// they attack, so near-end speech keeps its level in double talk while echo is cut.
+/// they attack (except where the near end clearly dominates), so near-end speech keeps its level in double talk while
+/// echo is cut.
 /// </summary>
 internal sealed class EchoSuppressor
 {
@@ -23,6 +24,9 @@ internal sealed class EchoSuppressor
     private const float ReverbDecay = 0.6f;
     private const float DecisionDirected = 0.6f;
     private const float Release = 0.5f;
+    // A bin 18 dB above its residual echo while the near end talks is the talker's: its gain rises at once, or every
+    // onset after a pause (where the gain had fallen to its floor) would be cut for several frames.
+    private const float ClearNearEnd = 60f;
     private const float ResidualFloor = 1e-4f;
     // Coherence estimates this small are as likely noise as echo: they must not cut the near end.
     private const float CoherenceNoise = 0.2f;
@@ -123,10 +127,12 @@ internal sealed class EchoSuppressor
             _gain[k] = Math.Max(MinGain, prior / (1f + prior));
         }
         SmoothAcrossFrequency();
+        bool nearEndLeads = DoubleTalk || !farEndActive;
         for (int k = 0; k < _bins; k++)
         {
             float g = _smoothedGain[k];
-            if (g > _previousGain[k]) g = _previousGain[k] + Release * (g - _previousGain[k]);
+            if (g > _previousGain[k] && !(nearEndLeads && _pe[k] > ClearNearEnd * _residual[k]))
+                g = _previousGain[k] + Release * (g - _previousGain[k]);
             _previousGain[k] = g;
             _previousCleanPower[k] = Math.Max(g * g * _pe[k], SpectralMath.PowerFloor);
             _noiseFill[k] = _comfortNoise ? Math.Max(0f, noise[k] * (1f - g * g)) : 0f;

@@ -75,6 +75,38 @@ public class EchoSuppressorTests
         Assert.That(nearChange, Is.EqualTo(0).Within(1.0), "the near end alone keeps its level");
     }
 
+    // In double talk a talker's pauses let the gains fall to their floor (there is only residual echo to pass); when
+    // the talker starts again, the gains must come back at once where the talk clearly dominates, or the first syllable
+    // of every phrase is cut.
+    [Test]
+    public void ATalkersOnsetsInDoubleTalkKeepTheirLevel()
+    {
+        const int block = 160, frames = 300, period = 40, talking = 20;
+        var fft = new Beryl.Aec.Fft.RealFft(2 * block, simd: true);
+        var suppressor = new Beryl.Aec.Suppression.EchoSuppressor(block, fft, comfortNoise: false, seed: 1, simd: true, strongRender: 1f);
+        var echo = TestSignals.WhiteNoise(block * frames, 0.01, seed: 71);
+        var talk = TestSignals.SpeechLike(block * frames, Rate, 0.05, seed: 72);
+        var coherence = new float[block + 1];
+        var renderPower = new float[block + 1];
+        var output = new float[block];
+        double onsetIn = 0, onsetOut = 0;
+        for (int f = 0; f < frames; f++)
+        {
+            // The talker speaks the first 20 of every 40 frames over a residual echo 30 dB below the echo estimate.
+            var error = new float[block];
+            for (int i = 0; i < block; i++)
+                error[i] = 0.03f * echo[f * block + i] + (f % period < talking ? talk[f * block + i] : 0f);
+            suppressor.Process(error, echo.AsSpan(f * block, block), coherence, coherence, renderPower, filterLost: false, farEndActive: true, output);
+            // The output is one block late: frames 1 and 2 of each phrase are its first 20 ms.
+            if (f < period || f % period is not (1 or 2)) continue;
+            onsetOut += TestSignals.Energy(output);
+            onsetIn += TestSignals.Energy(talk.AsSpan((f - 1) * block, block));
+        }
+        double change = TestSignals.Db(onsetOut, onsetIn);
+        TestContext.Out.WriteLine($"first 20 ms of each phrase: {change:0.0} dB");
+        Assert.That(change, Is.GreaterThan(-1), "each phrase starts at its level");
+    }
+
     [Test]
     public void ComfortNoiseKeepsTheBackgroundLevelWhereEchoIsSuppressed()
     {
