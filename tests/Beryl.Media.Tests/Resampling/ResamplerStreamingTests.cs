@@ -139,13 +139,19 @@ public sealed class ResamplerStreamingTests
         var resampler = new Resampler(inputRate, outputRate, channels);
         var input = Noise(3, inputRate / 100 * channels);
         var output = new float[resampler.MaxOutputFrames(inputRate / 100) * channels];
-        // Warmed up first: the runtime's own first-call work (type loads, stubs) may allocate on this thread once.
         for (int i = 0; i < 20; i++)
             resampler.Process(input, output);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-            resampler.Process(input, output);
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        // The runtime may allocate now and then on our thread (type loads, tiered JIT bookkeeping: 4-8 KB once in some
+        // CI runs), so one clean round of five is required rather than all: an allocation in Process would show in each.
+        var allocatedPerRound = new List<long>();
+        for (int round = 0; round < 5; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++)
+                resampler.Process(input, output);
+            allocatedPerRound.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.That(allocatedPerRound.Min(), Is.Zero, string.Join(", ", allocatedPerRound));
     }
 }
