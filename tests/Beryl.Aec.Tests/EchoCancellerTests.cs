@@ -121,27 +121,15 @@ public class EchoCancellerTests
     [Test]
     public void RenderAndCaptureBurstsKeepTheAlignment()
     {
-        const int rate = 16000, block = 160, burst = 5;
-        var far = TestSignals.SpeechLike(10 * rate, rate, 0.05, 20);
-        var mic = TestSignals.Echo(far, TestSignals.RoomEchoPath(rate, 60, 0.5, 21), 480);
-        var lockstep = Runner.Run(new EchoCanceller(new EchoCancellerOptions { SampleRate = rate }), far, mic);
-
-        var aec = new EchoCanceller(new EchoCancellerOptions { SampleRate = rate });
-        var bursty = new float[mic.Length];
-        var frame = new float[block];
-        int latency = aec.LatencySamples, frames = mic.Length / block;
-        for (int start = 0; start < frames; start += burst)
+        const int burst = 5;
+        var run = new ScheduledRun(seed: 20);
+        for (int start = 0; start < run.Frames; start += burst)
         {
-            for (int f = start; f < Math.Min(frames, start + burst); f++) aec.ProcessRender(far.AsSpan(f * block, block));
-            for (int f = start; f < Math.Min(frames, start + burst); f++)
-            {
-                aec.ProcessCapture(mic.AsSpan(f * block, block), frame);
-                for (int i = 0; i < block; i++) if (f * block + i - latency >= 0) bursty[f * block + i - latency] = frame[i];
-            }
+            for (int f = start; f < Math.Min(run.Frames, start + burst); f++) run.Render(f);
+            for (int f = start; f < Math.Min(run.Frames, start + burst); f++) run.Capture(f);
         }
-        double expected = Runner.Erle(mic, lockstep, rate, 5, 9.9);
-        Assert.That(Runner.Erle(mic, bursty, rate, 5, 9.9), Is.GreaterThan(expected - 3));
-        Assert.That(aec.GetStatistics().RenderUnderruns, Is.Zero);
+        Assert.That(run.Erle, Is.GreaterThan(run.LockstepErle() - 3));
+        Assert.That(run.Canceller.GetStatistics().RenderUnderruns, Is.Zero);
     }
 
     // A render thread a frame behind the capture thread (its callback comes just after the capture's) would leave the
@@ -149,25 +137,17 @@ public class EchoCancellerTests
     [Test]
     public void RenderOneFrameBehindTheCaptureIsWaitedFor()
     {
-        const int rate = 16000, block = 160;
-        var far = TestSignals.SpeechLike(10 * rate, rate, 0.05, 22);
-        var mic = TestSignals.Echo(far, TestSignals.RoomEchoPath(rate, 60, 0.5, 23), 480);
-        var lockstep = Runner.Run(new EchoCanceller(new EchoCancellerOptions { SampleRate = rate }), far, mic);
-
-        var aec = new EchoCanceller(new EchoCancellerOptions { SampleRate = rate });
-        var behind = new float[mic.Length];
-        var frame = new float[block];
-        int latency = aec.LatencySamples, frames = mic.Length / block;
-        for (int f = 0; f < frames; f++)
+        var run = new ScheduledRun(seed: 22);
+        for (int f = 0; f < run.Frames; f++)
         {
-            aec.ProcessCapture(mic.AsSpan(f * block, block), frame);
-            aec.ProcessRender(far.AsSpan(f * block, block));
-            for (int i = 0; i < block; i++) if (f * block + i - latency >= 0) behind[f * block + i - latency] = frame[i];
+            run.Capture(f);
+            run.Render(f);
         }
-        var statistics = aec.GetStatistics();
-        TestContext.Out.WriteLine($"ERLE {Runner.Erle(mic, behind, rate, 5, 9.9):0.0} dB (in step {Runner.Erle(mic, lockstep, rate, 5, 9.9):0.0} dB), render underruns {statistics.RenderUnderruns}");
-        Assert.That(statistics.RenderUnderruns, Is.EqualTo(1), "the first frame finds its render missing, and the window then waits for it");
-        Assert.That(Runner.Erle(mic, behind, rate, 5, 9.9), Is.GreaterThan(Runner.Erle(mic, lockstep, rate, 5, 9.9) - 3));
+        double lockstep = run.LockstepErle();
+        long underruns = run.Canceller.GetStatistics().RenderUnderruns;
+        TestContext.Out.WriteLine($"ERLE {run.Erle:0.0} dB (in lockstep {lockstep:0.0} dB), render underruns {underruns}");
+        Assert.That(underruns, Is.EqualTo(1), "the first frame finds its render missing, and the window then waits for it");
+        Assert.That(run.Erle, Is.GreaterThan(lockstep - 3));
     }
 
     [Test]
@@ -213,5 +193,38 @@ public class EchoCancellerTests
         var x = new float[a.Length * 2];
         for (int i = 0; i < a.Length; i++) { x[2 * i] = a[i]; x[2 * i + 1] = b[i]; }
         return x;
+    }
+
+    /// <summary>A 10 s echo at 16 kHz whose render and capture frames the test hands to a canceller in its own order.</summary>
+    private sealed class ScheduledRun
+    {
+        private const int Rate = 16000, Block = 160;
+        private readonly float[] _far, _mic, _output, _frame = new float[Block];
+
+        public ScheduledRun(int seed)
+        {
+            _far = TestSignals.SpeechLike(10 * Rate, Rate, 0.05, seed);
+            _mic = TestSignals.Echo(_far, TestSignals.RoomEchoPath(Rate, 60, 0.5, seed + 1), 480);
+            _output = new float[_mic.Length];
+        }
+
+        public EchoCanceller Canceller { get; } = new(new EchoCancellerOptions { SampleRate = Rate });
+
+        public int Frames => _mic.Length / Block;
+
+        /// <summary>ERLE over 5..9.9 s of what the canceller put out.</summary>
+        public double Erle => Runner.Erle(_mic, _output, Rate, 5, 9.9);
+
+        public void Render(int frame) => Canceller.ProcessRender(_far.AsSpan(frame * Block, Block));
+
+        public void Capture(int frame)
+        {
+            Canceller.ProcessCapture(_mic.AsSpan(frame * Block, Block), _frame);
+            int start = frame * Block - Canceller.LatencySamples;
+            for (int i = Math.Max(0, -start); i < Block; i++) _output[start + i] = _frame[i];
+        }
+
+        /// <summary>The ERLE of a second canceller given the same signals in lockstep.</summary>
+        public double LockstepErle() => Runner.Erle(_mic, Runner.Run(new EchoCanceller(new EchoCancellerOptions { SampleRate = Rate }), _far, _mic), Rate, 5, 9.9);
     }
 }

@@ -9,25 +9,17 @@ public class DriftTrackerTests
     private const double Interval = Rate / 4.0;     // an estimate every 250 ms, as the canceller takes them
 
     [Test]
-    public void MeasuresTheSlopeOfTheDelays()
-    {
-        var tracker = new DriftTracker(Rate);
-        for (int i = 0; i < 16; i++) tracker.Add(i * Interval, Delay(i));
-        Assert.That(tracker.Significant, Is.True);
-        Assert.That(tracker.Ratio, Is.EqualTo(Drift).Within(5e-6));
-    }
+    public void MeasuresTheSlopeOfTheDelays() => AssertMeasuresTheDrift(FourSecondsOnOnePath());
 
     // A rival peak that wins one estimate (a reflection, or the talker's own voice coming back from the far end) is not a
     // new path: fitting through it would report a drift that is not there, and restarting on it would lose the drift.
     [Test]
     public void AStrayEstimateIsLeftOut()
     {
-        var tracker = new DriftTracker(Rate);
-        for (int i = 0; i < 16; i++) tracker.Add(i * Interval, Delay(i));
+        var tracker = FourSecondsOnOnePath();
         tracker.Add(16 * Interval, 9280);
         tracker.Add(17 * Interval, Delay(17));
-        Assert.That(tracker.Significant, Is.True);
-        Assert.That(tracker.Ratio, Is.EqualTo(Drift).Within(5e-6));
+        AssertMeasuresTheDrift(tracker);
     }
 
     // The path moves for good (a jitter buffer that grew): the history starts again from the new path, and the drift,
@@ -35,8 +27,7 @@ public class DriftTrackerTests
     [Test]
     public void ANewPathStartsANewHistoryAndKeepsTheDrift()
     {
-        var tracker = new DriftTracker(Rate);
-        for (int i = 0; i < 16; i++) tracker.Add(i * Interval, Delay(i));
+        var tracker = FourSecondsOnOnePath();
         var ratios = new List<double>();
         for (int i = 16; i < 40; i++)
         {
@@ -56,4 +47,17 @@ public class DriftTrackerTests
     }
 
     private static double Delay(int estimate) => 3000 + Drift * estimate * Interval;
+
+    private static DriftTracker FourSecondsOnOnePath()
+    {
+        var tracker = new DriftTracker(Rate);
+        for (int i = 0; i < 16; i++) tracker.Add(i * Interval, Delay(i));
+        return tracker;
+    }
+
+    private static void AssertMeasuresTheDrift(DriftTracker tracker)
+    {
+        Assert.That(tracker.Significant, Is.True);
+        Assert.That(tracker.Ratio, Is.EqualTo(Drift).Within(5e-6));
+    }
 }
