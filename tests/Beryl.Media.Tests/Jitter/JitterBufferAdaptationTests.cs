@@ -18,9 +18,7 @@ public sealed class JitterBufferAdaptationTests
         rig.Run(40);
         var jittery = rig.Buffer.GetStatistics();
 
-        network.JitterMs = 0;
-        rig.Run(20);
-        var after = rig.Buffer.GetStatistics();
+        var after = CalmDown(rig, 20);
 
         TestContext.Out.WriteLine($"calm {calm}\njittery {jittery}\nafter {after}");
         Assert.That(calm.TargetDelayMs, Is.LessThan(30));
@@ -30,10 +28,8 @@ public sealed class JitterBufferAdaptationTests
         Assert.That((double)(jittery.Late - calm.Late) / packets, Is.LessThan(0.02), "late share while jittery");
         Assert.That(jittery.Expansions, Is.GreaterThan(0), "the level was raised to the new target");
 
-        Assert.That(after.TargetDelayMs, Is.LessThan(30), "the jitter has left the window");
-        Assert.That(after.CurrentDelayMs, Is.LessThan(after.TargetDelayMs + 25), "accelerated back down");
+        AssertBackDown(after);
         Assert.That(after.Accelerations, Is.GreaterThan(jittery.Accelerations));
-        JitterRig.AssertAccounted(after);
     }
 
     // A rough first second (a sender warming up) must not hold the delay up for a whole window: by the time a
@@ -45,15 +41,11 @@ public sealed class JitterBufferAdaptationTests
         var rig = new JitterRig(new TestSender(8000, 1, 20, ssrc: 1), network);
         rig.Run(1);
         var rough = rig.Buffer.GetStatistics();
-        network.JitterMs = 0;
-        rig.Run(2);
-        var settled = rig.Buffer.GetStatistics();
+        var settled = CalmDown(rig, 2);
 
         TestContext.Out.WriteLine($"rough start {rough}\nafter 2 s {settled}");
         Assert.That(rough.TargetDelayMs, Is.GreaterThan(100), "the burst raised the target");
-        Assert.That(settled.TargetDelayMs, Is.LessThan(30), "the burst has left the window");
-        Assert.That(settled.CurrentDelayMs, Is.LessThan(settled.TargetDelayMs + 25), "accelerated back down");
-        JitterRig.AssertAccounted(settled);
+        AssertBackDown(settled);
     }
 
     [TestCase(500)]
@@ -83,5 +75,21 @@ public sealed class JitterBufferAdaptationTests
         Assert.That(stretches, Is.InRange((long)(driftMs / 12.5) - 2, (long)(driftMs / 2.5) + 2));
         Assert.That(opposite, Is.LessThanOrEqualTo(2));
         JitterRig.AssertAccounted(s);
+    }
+
+    /// <summary>Takes the jitter off the rig's network for <paramref name="seconds"/> and returns the statistics then.</summary>
+    private static JitterBufferStatistics CalmDown(JitterRig rig, double seconds)
+    {
+        rig.Network.JitterMs = 0;
+        rig.Run(seconds);
+        return rig.Buffer.GetStatistics();
+    }
+
+    /// <summary>The jitter has left the buffer's window, and its level has been played back down to the target.</summary>
+    private static void AssertBackDown(JitterBufferStatistics settled)
+    {
+        Assert.That(settled.TargetDelayMs, Is.LessThan(30), "the jitter has left the window");
+        Assert.That(settled.CurrentDelayMs, Is.LessThan(settled.TargetDelayMs + 25), "accelerated back down");
+        JitterRig.AssertAccounted(settled);
     }
 }
