@@ -10,10 +10,10 @@ internal sealed class DriftTracker
     private const int Capacity = 32;
     private const double WindowSeconds = 10, MinimumSpanSeconds = 2;
     private const double MaximumRatio = 1500e-6;
+    // Estimates a step away from the history, in a run that agrees with itself: a new path once there are this many.
+    private const int RivalsForNewPath = 4;
     private readonly double _sampleRate;
     private readonly double[] _time = new double[Capacity], _delay = new double[Capacity];
-    // Estimates a step away from the history, in a run that agrees with itself: a new path once there are enough of them.
-    private const int RivalsForNewPath = 4;
     private int _count, _next, _rivals;
     private double _rivalTime, _rivalDelay;
 
