@@ -210,11 +210,11 @@ public sealed class EchoCanceller
             // filter wrong render over the whole window. The window moves back by the missing frames instead, by up to the
             // look-ahead (an echo that does not come before its render stays inside) or two frames; the delay estimate
             // places it on the echo later anyway.
-            double moved = _alignment + Math.Ceiling((renderEnd - _history.Written) / _block) * _block;
-            if (!_aligned && moved <= Math.Max(_lookAhead, 2 * _block))
+            double behind = Math.Ceiling((renderEnd - _history.Written) / _block) * _block;
+            if (!_aligned && _alignment + behind <= Math.Max(_lookAhead, 2 * _block))
             {
-                SetAlignment(moved);
-                renderEnd = (_captureFrames + 1) * _block - _alignment;
+                SetAlignment(_alignment + behind);
+                renderEnd -= behind;
             }
         }
         _render.Push(_history, renderEnd);
