@@ -41,6 +41,7 @@ public sealed class EchoCanceller
     private readonly float[][] _lookAheadLines, _capture, _error, _echo, _output;
     private readonly float[] _mono, _zeroFrame;
     private readonly DriftTracker _drift;
+    private readonly PhaseDelayMeter _phaseDelay;
 
     private long _captureFrames, _renderUnderruns, _realignments;
     private long _renderFramesSeen;
@@ -93,6 +94,7 @@ public sealed class EchoCanceller
         _mono = new float[_block];
         _zeroFrame = new float[_block];
         _drift = new DriftTracker(rate);
+        _phaseDelay = new PhaseDelayMeter(rate, _block, _simd);
         _history.ReserveFractionalReads(2 * _block);
         if (options.InitialDelayMs is { } initial)
         {
@@ -199,6 +201,7 @@ public sealed class EchoCanceller
         }
         _delay.AddCapture(_mono, _captureFrames);
         UpdateAlignment();
+        if (_phaseDelay.Add(_mono, (_captureFrames + 1) * _block, _history, out double time, out double delay)) _drift.Add(time, delay);
 
         if (_drift.Significant) _alignment = Math.Max(0, _alignment + _drift.Ratio * _block);
         double renderEnd = (_captureFrames + 1) * _block - _alignment;
@@ -296,7 +299,7 @@ public sealed class EchoCanceller
         if (_delay.HasEstimate && _delay.Confidence > 0.4)
         {
             double estimate = _delay.DelaySamples;
-            if (_captureFrames % 25 == 0) _drift.Add(_captureFrames * (double)_block, estimate);
+            if (!_phaseDelay.Running) FollowPath(estimate);
             // A jump needs an estimate that stays put for a quarter second, away from where the filter is.
             double modelled = _alignment + (converged ? lead.PeakTap : _headroom);
             // The echo has left the window when it comes sooner than the headroom allows (a jitter buffer draining).
@@ -308,7 +311,7 @@ public sealed class EchoCanceller
             // The first estimates come from a few frames of correlation: the first placement waits for one to hold.
             if (_jumpFrames >= (_aligned ? DelayJumpFrames : FirstAlignmentFrames))
             {
-                if (_aligned) _drift.Restart();
+                FollowPath(estimate);
                 _aligned = true;
                 _jumpFrames = 0;
                 _filterDelay = -1;
@@ -323,6 +326,12 @@ public sealed class EchoCanceller
             int offset = lead.PeakTap - _headroom;
             if (Math.Abs(offset) > _headroom / 5 && Math.Abs(offset) <= _headroom && _alignment + offset >= 0) SetAlignment(_alignment + offset);
         }
+    }
+
+    // The phase meter measures a path's delay from a reference of its own, so the drift fit starts again with a new one.
+    private void FollowPath(double estimate)
+    {
+        if (_phaseDelay.Follow(estimate)) _drift.Restart();
     }
 
     private void SetAlignment(double alignment)

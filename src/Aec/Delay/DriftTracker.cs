@@ -8,8 +8,10 @@ namespace Beryl.Aec.Delay;
 internal sealed class DriftTracker
 {
     private const int Capacity = 32;
-    private const double WindowSeconds = 10, MinimumSpanSeconds = 2;
-    private const double MaximumRatio = 1500e-6;
+    private const double WindowSeconds = 10, MinimumSpanSeconds = 1;
+    private const double MaximumScatterSeconds = 100e-6;
+    /// <summary>The largest drift measured (1500 ppm): clocks further apart are broken, not drifting.</summary>
+    public const double MaximumRatio = 1500e-6;
     // Estimates a step away from the history, in a run that agrees with itself: a new path once there are this many.
     private const int RivalsForNewPath = 4;
     private readonly double _sampleRate;
@@ -90,9 +92,10 @@ internal sealed class DriftTracker
             double e = _delay[i] - (intercept + slope * (_time[i] - now));
             residual += e * e;
         }
-        // Standard error of the slope: a drift within four of them of zero may be scatter.
+        // Standard error of the slope: a drift within four of them of zero may be scatter. Estimates further off the line
+        // than their own precision are a path that bends (a jitter buffer stretching its playout), not two clocks.
         double error = Math.Sqrt(residual / Math.Max(1, n - 2) / (stt - st * st / n));
         Ratio = Math.Clamp(slope, -MaximumRatio, MaximumRatio);
-        Significant = Math.Abs(slope) >= 15e-6 && Math.Abs(slope) > 4 * error;
+        Significant = Math.Abs(slope) >= 15e-6 && Math.Abs(slope) > 4 * error && Math.Sqrt(residual / n) <= MaximumScatterSeconds * _sampleRate;
     }
 }

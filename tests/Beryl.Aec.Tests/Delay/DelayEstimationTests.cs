@@ -53,6 +53,21 @@ public class DelayEstimationTests
         Assert.That(aec.GetStatistics().DriftPpm, Is.EqualTo(ppm).Within(Math.Abs(ppm) * 0.5));
     }
 
+    // The filter holds still only once the drift is known: measured to 5 % from the third second of echo on, a
+    // 200 ppm drift leaves 0.16 samples a second for the filter to follow.
+    [TestCase(200)]
+    [TestCase(-200)]
+    public void MeasuresClockDriftSoonAndClosely(double ppm)
+    {
+        const int seconds = 10;
+        var far = TestSignals.SpeechLike(seconds * Rate, Rate, 0.05, seed: 33);
+        var mic = TestSignals.Drift(TestSignals.Echo(far, TestSignals.RoomEchoPath(Rate, 60, 0.5, seed: 34), 100 * Rate / 1000), ppm);
+        var aec = new EchoCanceller(new EchoCancellerOptions { SampleRate = Rate });
+        var drifts = new List<double>();
+        Runner.Run(aec, far, mic, (frame, a) => { if (frame >= 300 && frame % 50 == 0) drifts.Add(a.GetStatistics().DriftPpm); });
+        Assert.That(drifts, Has.All.EqualTo(ppm).Within(Math.Abs(ppm) * 0.05));
+    }
+
     [Test]
     public void InitialDelayIsUsedBeforeAnyEvidence()
     {

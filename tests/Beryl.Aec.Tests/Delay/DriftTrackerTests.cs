@@ -46,6 +46,17 @@ public class DriftTrackerTests
         Assert.That(tracker.Significant, Is.False);
     }
 
+    // A jitter buffer stretching its playout moves the echo 4.5 ms a second for a while: a line through the path before
+    // and during the stretch misses the estimates by far more than their scatter, and is no drift.
+    [Test]
+    public void APathThatBendsIsNotDrift()
+    {
+        var tracker = new DriftTracker(Rate);
+        for (int i = 0; i < 8; i++) tracker.Add(i * Interval, 3000);
+        for (int i = 8; i < 14; i++) tracker.Add(i * Interval, 3000 - 4500e-6 * (i - 7) * Interval);
+        Assert.That(tracker.Significant, Is.False, $"{tracker.Ratio * 1e6:F0} ppm");
+    }
+
     private static double Delay(int estimate) => 3000 + Drift * estimate * Interval;
 
     private static DriftTracker FourSecondsOnOnePath()
