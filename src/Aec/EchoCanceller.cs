@@ -94,7 +94,7 @@ public sealed class EchoCanceller
         _mono = new float[_block];
         _zeroFrame = new float[_block];
         _drift = new DriftTracker(rate);
-        _phaseDelay = new PhaseDelayMeter(rate, _block, _simd);
+        _phaseDelay = new PhaseDelayMeter(rate, maxDelay, _simd);
         _history.ReserveFractionalReads(2 * _block);
         if (options.InitialDelayMs is { } initial)
         {
@@ -201,7 +201,7 @@ public sealed class EchoCanceller
         }
         _delay.AddCapture(_mono, _captureFrames);
         UpdateAlignment();
-        if (_phaseDelay.Add(_mono, (_captureFrames + 1) * _block, _history, out double time, out double delay)) _drift.Add(time, delay);
+        if (_phaseDelay.Add(_mono, (_captureFrames + 1) * _block, out double time, out double delay)) _drift.Add(time, delay);
 
         if (_drift.Significant) _alignment = Math.Max(0, _alignment + _drift.Ratio * _block);
         double renderEnd = (_captureFrames + 1) * _block - _alignment;
@@ -257,7 +257,7 @@ public sealed class EchoCanceller
             long start = position / _renderChannels;
             // Frames dropped on overflow: keep the estimator's block count in step with the stream.
             long missing = start / _block - _renderFramesSeen;
-            for (long i = 0; i < Math.Min(missing, 128); i++) _delay.AddRender(_zeroFrame);
+            for (long i = 0; i < Math.Min(missing, 128); i++) AddMonoRender(_zeroFrame);
             _history.Append(frame, start);
             for (int i = 0; i < _block; i++)
             {
@@ -265,10 +265,16 @@ public sealed class EchoCanceller
                 for (int r = 0; r < _renderChannels; r++) sum += frame[i * _renderChannels + r];
                 _mono[i] = sum / _renderChannels;
             }
-            _delay.AddRender(_mono);
+            AddMonoRender(_mono);
             _renderFramesSeen = start / _block + 1;
             _renderQueue.Advance();
         }
+    }
+
+    private void AddMonoRender(ReadOnlySpan<float> mono)
+    {
+        _delay.AddRender(mono);
+        _phaseDelay.AddRender(mono);
     }
 
     // The capture is delayed by the look-ahead so that echo arriving before its render can be cancelled.

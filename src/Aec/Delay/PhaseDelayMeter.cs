@@ -9,42 +9,60 @@ namespace Beryl.Aec.Delay;
 /// the render taken at a whole-sample lag near the echo delay, are cross-multiplied in Hann-windowed blocks and summed
 /// over segments of far-end talk. A delay change of t samples between two segments turns bin k by -2*pi*k*t/N
 /// whatever the room does to it, so comparing each segment's phases with a reference segment of the same path
-/// measures the change, every bin weighted by how coherent it is in both.
+/// measures the change, every bin weighted by how coherent it is in both. Above 16 kHz both are decimated to 16 kHz
+/// first: speech says no more about the delay above 8 kHz, and the windows cost a third.
 /// </summary>
 internal sealed class PhaseDelayMeter
 {
-    private const int SegmentFrames = 25;             // frames of far-end talk per measurement
+    private const int WindowBlocks = 4;               // 40 ms windows, a new one every 10 ms
+    private const int SegmentWindows = 25;            // windows of far-end talk per measurement, a quarter second
     private const float ActiveEnergy = 1e-6f;         // -60 dBFS mean square: a frame that carries render and echo
     private const double MinimumAgreement = 0.5;      // weighted phase agreement with the reference, 0..1
     private const int FailuresToStop = 4;
-    private const int WindowBlocks = 4;
     private const double ScanStep = 0.125;            // samples
+    private const int MeterRate = 16000;
+    // Once a path has been measured for ten seconds its drift is known, and a segment a second keeps it so at a quarter
+    // of the cost.
+    private const int SettledMeasurements = 40, SettledRestFrames = 75;
 
-    private readonly int _block, _size, _bins;
+    private readonly int _factor, _block, _size, _bins;
     private readonly bool _simd;
     private readonly double _sameHere;              // an estimate this close to the lag is the path followed
     private readonly RealFft _fft;
-    private readonly float[] _hann, _capture, _render, _windowed, _channel, _xRe, _xIm, _yRe, _yIm;
+    private readonly Decimator? _renderDecimator, _captureDecimator;
+    private readonly RenderHistory _history;
+    private readonly float[] _hann, _frame, _capture, _render, _windowed, _xRe, _xIm, _yRe, _yIm;
     private readonly double[] _cRe, _cIm, _renderPower, _capturePower, _coherence, _refRe, _refIm, _refWeight;
     private long _lag;
     private double _timeSum, _weightSum, _lastTime;
-    private int _frames, _failures;
+    private int _frames, _failures, _measurements, _rest;
     private bool _hasReference;
 
-    public PhaseDelayMeter(int sampleRate, int block, bool simd)
+    /// <param name="sampleRate">Rate of the audio fed in.</param>
+    /// <param name="maxDelaySamples">Longest delay followed, in samples at <paramref name="sampleRate"/>.</param>
+    /// <param name="simd">Use the vector kernels.</param>
+    public PhaseDelayMeter(int sampleRate, int maxDelaySamples, bool simd)
     {
         _sameHere = sampleRate / 1000;
-        _block = block;
+        _factor = Math.Max(1, sampleRate / MeterRate);
+        int rate = sampleRate / _factor;
+        if (_factor > 1)
+        {
+            _renderDecimator = new Decimator(sampleRate, rate);
+            _captureDecimator = new Decimator(sampleRate, rate);
+        }
+        _block = rate / 100;
         _simd = simd;
-        _size = WindowBlocks * block;
+        _size = WindowBlocks * _block;
         _bins = _size / 2 + 1;
         _fft = new RealFft(_size, simd);
         _hann = new float[_size];
         for (int i = 0; i < _size; i++) _hann[i] = (float)(0.5 - 0.5 * Math.Cos(2 * Math.PI * (i + 0.5) / _size));
+        _history = new RenderHistory(1, maxDelaySamples / _factor + _size + 2 * _block);
+        _frame = new float[_block];
         _capture = new float[_size];
         _render = new float[_size];
         _windowed = new float[_size];
-        _channel = new float[_size];
         _xRe = new float[_bins]; _xIm = new float[_bins]; _yRe = new float[_bins]; _yIm = new float[_bins];
         _cRe = new double[_bins]; _cIm = new double[_bins];
         _renderPower = new double[_bins]; _capturePower = new double[_bins]; _coherence = new double[_bins];
@@ -60,7 +78,7 @@ internal sealed class PhaseDelayMeter
     /// </summary>
     public bool Follow(double delaySamples)
     {
-        if (Running && Math.Abs(delaySamples - _lag) <= _sameHere) return false;
+        if (Running && Math.Abs(delaySamples - _lag * _factor) <= _sameHere) return false;
         Start(delaySamples);
         return true;
     }
@@ -69,24 +87,39 @@ internal sealed class PhaseDelayMeter
     {
         Running = true;
         _hasReference = false;
-        _failures = 0;
-        _lag = (long)Math.Round(delaySamples);
+        _failures = _measurements = _rest = 0;
+        _lag = (long)Math.Round(delaySamples / _factor);
         ClearSegment();
     }
 
+    /// <summary>Feeds one 10 ms frame of mono render audio; a frame lost on the way is fed as silence.</summary>
+    public void AddRender(ReadOnlySpan<float> mono) => _history.Append(Decimate(_renderDecimator, mono), _history.Written);
+
+    private ReadOnlySpan<float> Decimate(Decimator? decimator, ReadOnlySpan<float> frame)
+    {
+        if (decimator is null) return frame;
+        return _frame.AsSpan(0, decimator.Process(frame, _frame));
+    }
+
     /// <summary>
-    /// Feeds one frame of the processed capture stream, which ends at capture position <paramref name="captureEnd"/>.
-    /// Returns true, with the capture position and the delay of the path there, when a segment is complete and agrees
-    /// with the reference well enough to be measured.
+    /// Feeds one 10 ms frame of the processed capture stream, which ends at capture position <paramref name="captureEnd"/>.
+    /// Returns true, with the capture position and the delay of the path there (samples at the rate fed in), when a
+    /// segment is complete and agrees with the reference well enough to be measured.
     /// </summary>
-    public bool Add(ReadOnlySpan<float> capture, long captureEnd, RenderHistory history, out double time, out double delay)
+    public bool Add(ReadOnlySpan<float> capture, long captureEnd, out double time, out double delay)
     {
         time = delay = 0;
         _capture.AsSpan(_block).CopyTo(_capture);
-        capture.CopyTo(_capture.AsSpan(_size - _block));
-        if (!Running || captureEnd - _lag > history.Written) return false;
+        Decimate(_captureDecimator, capture).CopyTo(_capture.AsSpan(_size - _block));
+        long end = captureEnd / _factor;
+        if (_rest > 0)
+        {
+            _rest--;
+            return false;
+        }
+        if (!Running || end - _lag > _history.Written) return false;
 
-        ReadRender(history, captureEnd - _lag - _size);
+        _history.Read(0, end - _lag - _size, _render);
         float renderEnergy = SpectralMath.Energy(_render, _simd) / _size, captureEnergy = SpectralMath.Energy(_capture, _simd) / _size;
         if (renderEnergy < ActiveEnergy || captureEnergy < ActiveEnergy) return false;
         Transform(_render, _xRe, _xIm);
@@ -101,25 +134,15 @@ internal sealed class PhaseDelayMeter
         }
         // The path moves during a segment, and its phases are those of the loud frames: the time measured is theirs.
         double weight = Math.Sqrt((double)renderEnergy * captureEnergy);
-        _timeSum += weight * (captureEnd - _size / 2);
+        _timeSum += weight * (end - _size / 2);
         _weightSum += weight;
-        if (++_frames < SegmentFrames) return false;
+        if (++_frames < SegmentWindows) return false;
 
         bool measured = Measure(out time, out delay);
         ClearSegment();
+        if (measured && ++_measurements >= SettledMeasurements) _rest = SettledRestFrames;
+        (time, delay) = (time * _factor, delay * _factor);
         return measured;
-    }
-
-    private void ReadRender(RenderHistory history, long start)
-    {
-        history.Read(0, start, _render);
-        for (int c = 1; c < history.Channels; c++)
-        {
-            history.Read(c, start, _channel);
-            for (int i = 0; i < _size; i++) _render[i] += _channel[i];
-        }
-        if (history.Channels > 1)
-            for (int i = 0; i < _size; i++) _render[i] /= history.Channels;
     }
 
     private void Transform(float[] x, float[] re, float[] im)
@@ -209,14 +232,16 @@ internal sealed class PhaseDelayMeter
         double score = 0;
         slope = curvature = 0;
         double step = 2 * Math.PI / _size;     // radians per sample at bin 1
+        // The rotation of bin k is the k-th power of bin 1's: one complex product a bin instead of a cosine and a sine.
+        double baseCos = Math.Cos(step * change), baseSin = Math.Sin(step * change), cos = baseCos, sin = baseSin;
         for (int k = 1; k < _bins - 1; k++)
         {
-            double w = step * k, angle = w * change;
-            double cos = Math.Cos(angle), sin = Math.Sin(angle);
+            double w = step * k;
             double re = _cRe[k] * cos - _cIm[k] * sin, im = _cRe[k] * sin + _cIm[k] * cos;
             score += re;
             slope -= w * im;
             curvature -= w * w * re;
+            (cos, sin) = (cos * baseCos - sin * baseSin, cos * baseSin + sin * baseCos);
         }
         return score;
     }
