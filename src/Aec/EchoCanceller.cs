@@ -293,9 +293,9 @@ public sealed class EchoCanceller
         }
     }
 
-    // The delay estimator places the filter (first estimate, or a jump the filter cannot follow) and
-    // measures the drift, by which the alignment then moves continuously; a converged filter's own peak
-    // corrects what is left over in whole samples.
+    // The delay estimator places the filter (first estimate, or a jump the filter cannot follow) and points the
+    // phase meter at the path; the drift the meter measures moves the alignment continuously; a converged
+    // filter's own peak corrects what is left over in whole samples.
     private void UpdateAlignment()
     {
         var lead = _linear[0];

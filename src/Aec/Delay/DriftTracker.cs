@@ -1,8 +1,8 @@
 namespace Beryl.Aec.Delay;
 
 /// <summary>
-/// Measures the clock drift between render and capture as the slope of the delay estimates over the
-/// last seconds (least squares), so that the render stream can be resampled to the capture clock and
+/// Measures the clock drift between render and capture as the slope of the delay measurements (the
+/// <see cref="PhaseDelayMeter"/>'s) over the last seconds (least squares), so that the render stream can be resampled to the capture clock and
 /// the linear filter sees an echo path that stands still.
 /// </summary>
 internal sealed class DriftTracker
