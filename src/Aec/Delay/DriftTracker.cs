@@ -2,14 +2,15 @@ namespace Beryl.Aec.Delay;
 
 /// <summary>
 /// Measures the clock drift between render and capture as the slope of the delay measurements (the
-/// <see cref="PhaseDelayMeter"/>'s) over the last seconds (least squares), so that the render stream can be resampled to the capture clock and
-/// the linear filter sees an echo path that stands still.
+/// <see cref="PhaseDelayMeter"/>'s) over the last seconds (least squares), so that the render stream can be
+/// resampled to the capture clock and the linear filter sees an echo path that stands still.
 /// </summary>
 internal sealed class DriftTracker
 {
     private const int Capacity = 32;
     private const double WindowSeconds = 10, MinimumSpanSeconds = 1;
-    private const double MaximumScatterSeconds = 100e-6;
+    private const double MaximumScatterSeconds = 100e-6;   // RMS distance of the measurements from a drift's line
+
     /// <summary>The largest drift measured (1500 ppm): clocks further apart are broken, not drifting.</summary>
     public const double MaximumRatio = 1500e-6;
     // Estimates a step away from the history, in a run that agrees with itself: a new path once there are this many.
