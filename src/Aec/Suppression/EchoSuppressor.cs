@@ -8,18 +8,23 @@ namespace Beryl.Aec.Suppression;
 /// beyond the filter) with per-bin gains, and fills what it removes with comfort noise.
 /// The residual echo is estimated three ways and the largest wins: the echo estimate scaled by how much
 /// residual the filter has been leaving per unit of estimate (learnt in far-end single talk); the
-/// share of the error that is coherent with the render (catches a filter that has not converged); and,
+/// share of the error that is coherent with the render (catches a filter that has not converged), up to
+/// what the render can make through the room; and,
 /// while the linear filter removes next to nothing, the render power over the filter's window scaled by
 /// the residual left per unit of render power (learnt in far-end single talk too). The last needs neither
 /// phase nor a converged filter, so it holds when a codec or a jitter buffer's time stretching keeps the
-/// linear filter from following the echo path. Gains are Wiener gains on a decision-directed signal-to-residual ratio, smoothed
-/// over a band that widens with frequency (roughly perceptual resolution) and released more slowly than
-/// they attack (except where the near end clearly dominates), so near-end speech keeps its level in double talk while
-/// echo is cut.
+/// linear filter from following the echo path. Gains are Wiener gains on a decision-directed signal-to-residual ratio
+/// (on twice the residual, unless the near end dominates the frame), smoothed over a band that widens with frequency
+/// (roughly perceptual resolution) and released more slowly than they attack (except where the near end clearly
+/// dominates), so near-end speech keeps its level in double talk while echo is cut.
 /// </summary>
 internal sealed class EchoSuppressor
 {
     private const float OverSuppression = 2f;
+    // A frame whose near-end power is this many times its residual echo is the talker's: the gains there are plain
+    // Wiener gains, and a bin may keep more than its band, because every decibel of over-suppression is taken from the
+    // talker while the echo left would be masked anyway.
+    private const float NearEndDominance = 3f;
     private const float MinGain = 0.005f;
     private const float ReverbDecay = 0.6f;
     private const float DecisionDirected = 0.6f;
@@ -31,6 +36,13 @@ internal sealed class EchoSuppressor
     // Coherence estimates this small are as likely noise as echo: they must not cut the near end.
     private const float CoherenceNoise = 0.2f;
     private const float RenderResidualPace = 0.05f;
+    // The coherent share of the error is echo only up to what the render can make through the room: the echo per unit
+    // of render (learnt in far-end single talk) times the render now, with 10 dB for its swings from frame to frame
+    // (onsets, a path that moves). A near end that the far end sends back (its own canceller leaking) is coherent with
+    // the render at any level, and a sustained vowel is coherent with its own copy at any delay; without the bound both
+    // cut the talker. The bound holds once a bin has been learnt over 2 s of far-end talk.
+    private const float EchoBoundMargin = 10f;
+    private const int EchoBoundFrames = 200;
 
     private readonly int _bins;
     private readonly bool _simd, _comfortNoise;
@@ -39,7 +51,8 @@ internal sealed class EchoSuppressor
     private readonly NoiseFloorEstimator _noise;
     private readonly ComfortNoiseGenerator _generator;
     private readonly float[] _errorHistory, _echoHistory;
-    private readonly float[] _eRe, _eIm, _yRe, _yIm, _pe, _py, _residual, _residualShape, _residualPerRender, _learntResidual, _learntRender;
+    private readonly float[] _eRe, _eIm, _yRe, _yIm, _pe, _py, _residual, _residualShape, _residualPerRender, _learntResidual, _learntRender, _learntEcho, _echoPerRender;
+    private readonly int[] _echoFramesLearnt;
     private readonly float[] _gain, _previousGain, _smoothedGain, _previousCleanPower, _prefix, _noiseFill;
     private readonly int[] _bandWidth;
 
@@ -65,6 +78,9 @@ internal sealed class EchoSuppressor
         _residualPerRender = new float[_bins];
         _learntResidual = new float[_bins];
         _learntRender = new float[_bins];
+        _learntEcho = new float[_bins];
+        _echoPerRender = new float[_bins];
+        _echoFramesLearnt = new int[_bins];
         _gain = new float[_bins];
         _previousGain = new float[_bins];
         Array.Fill(_previousGain, 1f);
@@ -108,6 +124,7 @@ internal sealed class EchoSuppressor
             float pe = _pe[k], py = _py[k];
             float fromEstimate = _residualShape[k] * py;
             float fromCoherence = Math.Max(0f, coherence[k] - CoherenceNoise) / (1f - CoherenceNoise) * pe;
+            if (_echoFramesLearnt[k] >= EchoBoundFrames) fromCoherence = Math.Min(fromCoherence, EchoBoundMargin * _echoPerRender[k] * renderPower[k]);
             float fromRender = filterLost ? _residualPerRender[k] * renderPower[k] : 0f;
             float residual = Math.Max(Math.Max(fromEstimate, fromCoherence), fromRender);
             residual = Math.Max(Math.Max(residual, ReverbDecay * _residual[k]), SpectralMath.PowerFloor);
@@ -117,16 +134,18 @@ internal sealed class EchoSuppressor
             nearSum += Math.Max(pe - 2f * residual - 2f * noise[k], 0f);
         }
         DoubleTalk = farEndActive && nearSum > residualSum + 1e-9f * _bins && nearSum > noiseSum;
+        bool nearEndDominates = DoubleTalk && nearSum > NearEndDominance * residualSum;
         if (farEndActive) LearnResidualShape(noise, renderPower);
 
+        float overSuppression = nearEndDominates ? 1f : OverSuppression;
         for (int k = 0; k < _bins; k++)
         {
-            float r = OverSuppression * _residual[k] + 1e-20f;
+            float r = overSuppression * _residual[k] + 1e-20f;
             float posterior = _pe[k] / r;
             float prior = DecisionDirected * _previousCleanPower[k] / r + (1f - DecisionDirected) * Math.Max(posterior - 1f, 0f);
             _gain[k] = Math.Max(MinGain, prior / (1f + prior));
         }
-        SmoothAcrossFrequency();
+        SmoothAcrossFrequency(nearEndDominates);
         bool nearEndLeads = DoubleTalk || !farEndActive;
         for (int k = 0; k < _bins; k++)
         {
@@ -156,7 +175,10 @@ internal sealed class EchoSuppressor
             {
                 _learntResidual[k] += RenderResidualPace * (Math.Max(_pe[k] - noise[k], 0f) - _learntResidual[k]);
                 _learntRender[k] += RenderResidualPace * (renderPower[k] - _learntRender[k]);
+                _learntEcho[k] += RenderResidualPace * (Math.Max(_pe[k] + _py[k] - noise[k], 0f) - _learntEcho[k]);
                 _residualPerRender[k] = Math.Min(_learntResidual[k] / _learntRender[k], 1f);
+                _echoPerRender[k] = _learntEcho[k] / _learntRender[k];
+                _echoFramesLearnt[k] = Math.Min(_echoFramesLearnt[k] + 1, EchoBoundFrames);
             }
             float py = _py[k];
             if (py < 4f * noise[k] + 1e-12f) continue;
@@ -166,7 +188,7 @@ internal sealed class EchoSuppressor
         }
     }
 
-    private void SmoothAcrossFrequency()
+    private void SmoothAcrossFrequency(bool nearEndDominates)
     {
         _prefix[0] = 0f;
         for (int k = 0; k < _bins; k++) _prefix[k + 1] = _prefix[k] + _gain[k];
@@ -174,8 +196,10 @@ internal sealed class EchoSuppressor
         {
             int lo = Math.Max(0, k - _bandWidth[k]), hi = Math.Min(_bins, k + _bandWidth[k] + 1);
             float mean = (_prefix[hi] - _prefix[lo]) / (hi - lo);
-            // A bin may be suppressed more than its band (a strong echo harmonic), never less.
-            _smoothedGain[k] = Math.Min(_gain[k], mean) * 0.5f + mean * 0.5f;
+            // A bin may be suppressed more than its band (a strong echo harmonic), never less, unless the near end
+            // dominates: then a talker's harmonic between echo harmonics keeps its own gain.
+            float own = nearEndDominates ? _gain[k] : Math.Min(_gain[k], mean);
+            _smoothedGain[k] = own * 0.5f + mean * 0.5f;
         }
     }
 }
