@@ -15,10 +15,6 @@ internal sealed class LinearEchoCanceller
     private const float PowerSmoothing = 0.3f;
     private const float SingleTalkSmoothing = 0.1f;
     private const int FramesToCopy = 2;
-    // After a second or more of double talk since the last copy the adaptive filter may have drifted from the echo
-    // path, and at the far end's next onset it beats the fixed filter for a frame or two by chance: it must do so for
-    // 100 ms before it replaces it. Copied at once, it cost a call's double talk 10 dB of echo cancellation.
-    private const int FramesToCopyAfterDoubleTalk = 10, LongDoubleTalk = 100;
     private const int FramesToRevert = 3;
     private const int FramesToReset = 50;
     // A fixed filter's error this far above the mic power is echo it adds. Closer to the mic power it is chance: with a
@@ -35,7 +31,7 @@ internal sealed class LinearEchoCanceller
     private readonly float[] _peakValue;
     private readonly int[] _peakTap;
     private float _micPower, _adaptivePower, _fixedPower, _singleTalkMic, _singleTalkError;
-    private int _betterFrames, _worseFrames, _lostFrames, _doubleTalkSinceCopy;
+    private int _betterFrames, _worseFrames, _lostFrames;
     private long _frames;
 
     public LinearEchoCanceller(int renderChannels, int partitions, int block, int[] binLimit, RealFft fft, bool simd)
@@ -150,10 +146,8 @@ internal sealed class LinearEchoCanceller
         float margin = doubleTalk ? 0.5f : 0.95f;
         bool adaptiveBetter = _adaptivePower < margin * _fixedPower && _adaptivePower < 0.5f * _micPower;
         _betterFrames = adaptiveBetter ? _betterFrames + 1 : 0;
-        if (doubleTalk) _doubleTalkSinceCopy++;
-        if (_betterFrames >= (_doubleTalkSinceCopy >= LongDoubleTalk ? FramesToCopyAfterDoubleTalk : FramesToCopy))
+        if (_betterFrames >= FramesToCopy)
         {
-            _doubleTalkSinceCopy = 0;
             _fixed.CopyFrom(_adaptive);
             _fixedPower = _adaptivePower;
             _betterFrames = 0;
