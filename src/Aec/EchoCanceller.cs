@@ -28,6 +28,7 @@ public sealed class EchoCanceller
     private const int FirstAlignmentFrames = 10;
     private const int ReflectionSpanMs = 50;       // early reflections: as strong as the direct path, never its rival
     private const float LostErle = 2f;              // 3 dB: the filter follows no echo path
+    private const float FollowingErle = 10f;        // 10 dB: the filter removes most of the echo
 
     private readonly EchoCancellerOptions _options;
     private readonly int _block, _renderChannels, _captureChannels, _lookAhead, _headroom, _partitions;
@@ -231,7 +232,9 @@ public sealed class EchoCanceller
             _linear[c].Process(_render, _capture[c], _error[c], _echo[c], constrain, adapt: true, _suppressors?[c].DoubleTalk ?? false);
             if (_suppressors is { } s)
             {
-                s[c].Process(_error[c], _echo[c], _linear[c].ErrorRenderCoherence, _linear[c].SteadyErrorRenderCoherence, _render.PowerSum, _linear[c].SingleTalkErle < LostErle, farEnd, _output[c]);
+                float filterErle = _linear[c].SingleTalkErle;
+                s[c].Process(_error[c], _echo[c], _linear[c].ErrorRenderCoherence, _linear[c].SteadyErrorRenderCoherence, _render.PowerSum,
+                    filterErle < LostErle, filterErle > FollowingErle, farEnd, _output[c]);
                 doubleTalk |= s[c].DoubleTalk;
             }
             else

@@ -8,23 +8,23 @@ namespace Beryl.Aec.Suppression;
 /// beyond the filter) with per-bin gains, and fills what it removes with comfort noise.
 /// The residual echo is estimated three ways and the largest wins: the echo estimate scaled by how much
 /// residual the filter has been leaving per unit of estimate (learnt in far-end single talk); the
-/// share of the error that is coherent with the render (catches a filter that has not converged), up to
-/// what the render can make through the room; and,
+/// share of the error that is coherent with the render (catches a filter that has not converged); and,
 /// while the linear filter removes next to nothing, the render power over the filter's window scaled by
 /// the residual left per unit of render power (learnt in far-end single talk too). The last needs neither
 /// phase nor a converged filter, so it holds when a codec or a jitter buffer's time stretching keeps the
 /// linear filter from following the echo path. Gains are Wiener gains on a decision-directed signal-to-residual ratio
-/// (on twice the residual, unless the near end dominates the frame), smoothed over a band that widens with frequency
-/// (roughly perceptual resolution) and released more slowly than they attack (except where the near end clearly
-/// dominates), so near-end speech keeps its level in double talk while echo is cut.
+/// (on twice the residual, unless the near end dominates a following filter's residual), smoothed over a band that
+/// widens with frequency (roughly perceptual resolution) and released more slowly than they attack (except where the
+/// near end clearly dominates), so near-end speech keeps its level in double talk while echo is cut.
 /// </summary>
 internal sealed class EchoSuppressor
 {
     private const float OverSuppression = 2f;
     // A frame whose near-end power is this many times its residual echo is the talker's: the gains there are plain
     // Wiener gains, and a bin may keep more than its band, because every decibel of over-suppression is taken from the
-    // talker while the echo left would be masked anyway.
-    private const float NearEndDominance = 3f;
+    // talker while the echo left would be masked anyway. Only while the linear filter removes most of the echo: where it
+    // struggles (a codec, a jitter buffer moving the path) the residual estimate is too rough to take at its word.
+    private const float NearEndDominance = 6f;
     private const float MinGain = 0.005f;
     private const float ReverbDecay = 0.6f;
     private const float DecisionDirected = 0.6f;
@@ -36,13 +36,6 @@ internal sealed class EchoSuppressor
     // Coherence estimates this small are as likely noise as echo: they must not cut the near end.
     private const float CoherenceNoise = 0.2f;
     private const float RenderResidualPace = 0.05f;
-    // The coherent share of the error is echo only up to what the render can make through the room: the echo per unit
-    // of render (learnt in far-end single talk) times the render now, with 10 dB for its swings from frame to frame
-    // (onsets, a path that moves). A near end that the far end sends back (its own canceller leaking) is coherent with
-    // the render at any level, and a sustained vowel is coherent with its own copy at any delay; without the bound both
-    // cut the talker. The bound holds once a bin has been learnt over 2 s of far-end talk.
-    private const float EchoBoundMargin = 10f;
-    private const int EchoBoundFrames = 200;
 
     private readonly int _bins;
     private readonly bool _simd, _comfortNoise;
@@ -51,8 +44,7 @@ internal sealed class EchoSuppressor
     private readonly NoiseFloorEstimator _noise;
     private readonly ComfortNoiseGenerator _generator;
     private readonly float[] _errorHistory, _echoHistory;
-    private readonly float[] _eRe, _eIm, _yRe, _yIm, _pe, _py, _residual, _residualShape, _residualPerRender, _learntResidual, _learntRender, _learntEcho, _echoPerRender;
-    private readonly int[] _echoFramesLearnt;
+    private readonly float[] _eRe, _eIm, _yRe, _yIm, _pe, _py, _residual, _residualShape, _residualPerRender, _learntResidual, _learntRender;
     private readonly float[] _gain, _previousGain, _smoothedGain, _previousCleanPower, _prefix, _noiseFill;
     private readonly int[] _bandWidth;
 
@@ -78,9 +70,6 @@ internal sealed class EchoSuppressor
         _residualPerRender = new float[_bins];
         _learntResidual = new float[_bins];
         _learntRender = new float[_bins];
-        _learntEcho = new float[_bins];
-        _echoPerRender = new float[_bins];
-        _echoFramesLearnt = new int[_bins];
         _gain = new float[_bins];
         _previousGain = new float[_bins];
         Array.Fill(_previousGain, 1f);
@@ -100,7 +89,8 @@ internal sealed class EchoSuppressor
     /// what it subtracted, <paramref name="renderCoherence"/> the per-bin coherence of its error with the render and
     /// <paramref name="steadyRenderCoherence"/> the same over a longer time, <paramref name="renderPower"/> the per-bin
     /// render power summed over the filter's window, used while <paramref name="filterLost"/> says that the linear
-    /// filter removes next to nothing. The output is one block late.
+    /// filter removes next to nothing; <paramref name="filterFollows"/> says that it removes most of the echo. The output
+    /// is one block late.
     /// </summary>
     /// <remarks>
     /// In double talk the steady coherence is taken: the quick one scatters so much over near-end speech that it
@@ -108,7 +98,7 @@ internal sealed class EchoSuppressor
     /// Outside double talk the quick one catches a filter that loses the echo path within a few frames.
     /// </remarks>
     public void Process(ReadOnlySpan<float> error, ReadOnlySpan<float> echo, ReadOnlySpan<float> renderCoherence, ReadOnlySpan<float> steadyRenderCoherence,
-        ReadOnlySpan<float> renderPower, bool filterLost, bool farEndActive, Span<float> output)
+        ReadOnlySpan<float> renderPower, bool filterLost, bool filterFollows, bool farEndActive, Span<float> output)
     {
         var coherence = DoubleTalk ? steadyRenderCoherence : renderCoherence;
         _transform.Analyze(_errorHistory, error, _eRe, _eIm);
@@ -124,7 +114,6 @@ internal sealed class EchoSuppressor
             float pe = _pe[k], py = _py[k];
             float fromEstimate = _residualShape[k] * py;
             float fromCoherence = Math.Max(0f, coherence[k] - CoherenceNoise) / (1f - CoherenceNoise) * pe;
-            if (_echoFramesLearnt[k] >= EchoBoundFrames) fromCoherence = Math.Min(fromCoherence, EchoBoundMargin * _echoPerRender[k] * renderPower[k]);
             float fromRender = filterLost ? _residualPerRender[k] * renderPower[k] : 0f;
             float residual = Math.Max(Math.Max(fromEstimate, fromCoherence), fromRender);
             residual = Math.Max(Math.Max(residual, ReverbDecay * _residual[k]), SpectralMath.PowerFloor);
@@ -134,7 +123,7 @@ internal sealed class EchoSuppressor
             nearSum += Math.Max(pe - 2f * residual - 2f * noise[k], 0f);
         }
         DoubleTalk = farEndActive && nearSum > residualSum + 1e-9f * _bins && nearSum > noiseSum;
-        bool nearEndDominates = DoubleTalk && nearSum > NearEndDominance * residualSum;
+        bool nearEndDominates = filterFollows && DoubleTalk && nearSum > NearEndDominance * residualSum;
         if (farEndActive) LearnResidualShape(noise, renderPower);
 
         float overSuppression = nearEndDominates ? 1f : OverSuppression;
@@ -175,10 +164,7 @@ internal sealed class EchoSuppressor
             {
                 _learntResidual[k] += RenderResidualPace * (Math.Max(_pe[k] - noise[k], 0f) - _learntResidual[k]);
                 _learntRender[k] += RenderResidualPace * (renderPower[k] - _learntRender[k]);
-                _learntEcho[k] += RenderResidualPace * (Math.Max(_pe[k] + _py[k] - noise[k], 0f) - _learntEcho[k]);
                 _residualPerRender[k] = Math.Min(_learntResidual[k] / _learntRender[k], 1f);
-                _echoPerRender[k] = _learntEcho[k] / _learntRender[k];
-                _echoFramesLearnt[k] = Math.Min(_echoFramesLearnt[k] + 1, EchoBoundFrames);
             }
             float py = _py[k];
             if (py < 4f * noise[k] + 1e-12f) continue;
