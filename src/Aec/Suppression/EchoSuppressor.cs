@@ -8,7 +8,8 @@ namespace Beryl.Aec.Suppression;
 /// beyond the filter) with per-bin gains, and fills what it removes with comfort noise.
 /// The residual echo is estimated three ways and the largest wins: the echo estimate scaled by how much
 /// residual the filter has been leaving per unit of estimate (learnt in far-end single talk); the
-/// share of the error that is coherent with the render (catches a filter that has not converged); and,
+/// share of the error that is coherent with the render (catches a filter that has not converged), up to
+/// what the render could make through a loud room; and,
 /// while the linear filter removes next to nothing, the render power over the filter's window scaled by
 /// the residual left per unit of render power (learnt in far-end single talk too). The last needs neither
 /// phase nor a converged filter, so it holds when a codec or a jitter buffer's time stretching keeps the
@@ -35,6 +36,13 @@ internal sealed class EchoSuppressor
     private const float ResidualFloor = 1e-4f;
     // Coherence estimates this small are as likely noise as echo: they must not cut the near end.
     private const float CoherenceNoise = 0.2f;
+    // The coherent share of the error is echo only up to what the render can make: by Cauchy-Schwarz, an echo bin's power
+    // is at most the path's power gain times the render power summed over the filter's window, and a room that returns
+    // more than the render's own level (0 dB of coupling; the error's window holds half the power of the render's) is
+    // rare. A talker whom the far end sends back faintly (its own canceller leaking) is coherent with that render, a
+    // sustained vowel with its own copy at any delay; unbounded, the coherence cut the talker by up to 25 dB. Learnt
+    // per-room bounds were tried: they cost recorded bridge legs whose filters had not found the path yet.
+    private const float CoherentEchoGain = 1f;
     private const float RenderResidualPace = 0.05f;
 
     private readonly int _bins;
@@ -88,9 +96,9 @@ internal sealed class EchoSuppressor
     /// Suppresses one block. <paramref name="error"/> is the linear canceller's output, <paramref name="echo"/>
     /// what it subtracted, <paramref name="renderCoherence"/> the per-bin coherence of its error with the render and
     /// <paramref name="steadyRenderCoherence"/> the same over a longer time, <paramref name="renderPower"/> the per-bin
-    /// render power summed over the filter's window, used while <paramref name="filterLost"/> says that the linear
-    /// filter removes next to nothing; <paramref name="filterFollows"/> says that it removes most of the echo. The output
-    /// is one block late.
+    /// render power summed over the filter's window, which bounds the coherent estimate and is used while
+    /// <paramref name="filterLost"/> says that the linear filter removes next to nothing; <paramref name="filterFollows"/>
+    /// says that it removes most of the echo. The output is one block late.
     /// </summary>
     /// <remarks>
     /// In double talk the steady coherence is taken: the quick one scatters so much over near-end speech that it
@@ -113,7 +121,7 @@ internal sealed class EchoSuppressor
         {
             float pe = _pe[k], py = _py[k];
             float fromEstimate = _residualShape[k] * py;
-            float fromCoherence = Math.Max(0f, coherence[k] - CoherenceNoise) / (1f - CoherenceNoise) * pe;
+            float fromCoherence = Math.Min(Math.Max(0f, coherence[k] - CoherenceNoise) / (1f - CoherenceNoise) * pe, CoherentEchoGain * renderPower[k]);
             float fromRender = filterLost ? _residualPerRender[k] * renderPower[k] : 0f;
             float residual = Math.Max(Math.Max(fromEstimate, fromCoherence), fromRender);
             residual = Math.Max(Math.Max(residual, ReverbDecay * _residual[k]), SpectralMath.PowerFloor);
