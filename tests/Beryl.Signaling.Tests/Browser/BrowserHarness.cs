@@ -21,6 +21,11 @@ internal sealed class BrowserHarness : IAsyncDisposable
 
     public MediaNode Node { get; }
 
+    /// <summary>How long the node has been running.</summary>
+    public TimeSpan Running => _clock.Elapsed;
+
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
     private IPage? _page;
 
     public IPage Page => _page ?? throw new InvalidOperationException("the page is not open");

@@ -24,6 +24,7 @@ public class AiortcNodeTests
             {
                 await aiortc.ReceiveAsync("done", TimeSpan.FromSeconds(60));
             }
+            Node.AudioTiming.AssumeNodeKeptTime(harness.Node, harness.Running);
             var channels = WavReader.ReadAllChannels(record, out var format);
             var resampler = new Media.Resampling.Resampler(format.SampleRate, InteropSignal.SampleRate, 1);
             var resampled = new float[resampler.MaxOutputFrames(channels[0].Length)];

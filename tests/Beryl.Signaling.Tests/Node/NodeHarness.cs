@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using Beryl.Media.Node;
@@ -17,6 +18,11 @@ internal sealed class NodeHarness : IAsyncDisposable
     public MediaNode Node { get; }
 
     public SignalingServer Server { get; }
+
+    /// <summary>How long the node has been running.</summary>
+    public TimeSpan Running => _clock.Elapsed;
+
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     public static async Task<NodeHarness> StartAsync(MediaNodeOptions? options = null, SignalingLimits? limits = null)
     {
