@@ -29,6 +29,16 @@ public sealed class EchoCanceller
     private const int ReflectionSpanMs = 50;       // early reflections: as strong as the direct path, never its rival
     private const float LostErle = 2f;              // 3 dB: the filter follows no echo path
     private const float FollowingErle = 10f;        // 10 dB: the filter removes most of the echo
+    private const int ShapeTrustedFrames = 300;     // far-end frames after the filter last followed its path
+    // A filter that followed its path and suddenly removes next to nothing, while its estimate is as loud as the
+    // microphone and the error is its negative more than anything, subtracts the echo where it no longer is: the path
+    // moved, and what is left is echo, whatever its level. Near-end talk that brings a following filter's ERLE under
+    // 3 dB is at least as loud as the echo: the microphone then holds twice the estimate's power, and the error is the
+    // talk, uncorrelated with the estimate. Killing a frame of talk costs a double-talk segment a decibel of SI-SDR,
+    // hence three conditions and three frames.
+    private const float MovedPathEstimateShare = 0.67f;
+    private const float MovedPathCorrelation = -0.5f;
+    private const int MovedPathFrames = 3;
 
     private readonly EchoCancellerOptions _options;
     private readonly int _block, _renderChannels, _captureChannels, _lookAhead, _headroom, _partitions;
@@ -41,15 +51,18 @@ public sealed class EchoCanceller
     private readonly EchoSuppressor[]? _suppressors;
     private readonly float[][] _lookAheadLines, _capture, _error, _echo, _output;
     private readonly float[] _mono, _zeroFrame;
+    private readonly int[] _addedEchoFrames;
     private readonly DriftTracker _drift;
     private readonly PhaseDelayMeter _phaseDelay;
+    private readonly PathShiftDetector _pathShift;
 
     private long _captureFrames, _renderUnderruns, _realignments;
     private long _renderFramesSeen;
     private double _alignment;      // render samples the filter window trails the capture by; fractional under drift
     private bool _aligned, _farEnd;
     private double _filterDelay = -1, _jumpTarget;
-    private int _jumpFrames, _convergedFrames;
+    private int _jumpFrames, _convergedFrames, _pathMove;
+    private int _framesSinceFollowing = ShapeTrustedFrames;
     private float _micPower, _outPower;
     private EchoCancellerStatistics _statistics;
     private int _statisticsVersion;
@@ -94,8 +107,10 @@ public sealed class EchoCanceller
         _output = Jagged(_captureChannels, _block);
         _mono = new float[_block];
         _zeroFrame = new float[_block];
+        _addedEchoFrames = new int[_captureChannels];
         _drift = new DriftTracker(rate);
         _phaseDelay = new PhaseDelayMeter(rate, maxDelay, _simd);
+        _pathShift = new PathShiftDetector(rate, _simd);
         _history.ReserveFractionalReads(2 * _block);
         if (options.InitialDelayMs is { } initial)
         {
@@ -232,9 +247,14 @@ public sealed class EchoCanceller
             _linear[c].Process(_render, _capture[c], _error[c], _echo[c], constrain, adapt: true, _suppressors?[c].DoubleTalk ?? false);
             if (_suppressors is { } s)
             {
-                float filterErle = _linear[c].SingleTalkErle;
-                s[c].Process(_error[c], _echo[c], _linear[c].ErrorRenderCoherence, _linear[c].SteadyErrorRenderCoherence, _render.PowerSum,
-                    filterErle < LostErle, filterErle > FollowingErle, farEnd, _output[c]);
+                var linear = _linear[c];
+                float filterErle = linear.SingleTalkErle;
+                bool addsEcho = farEnd && _framesSinceFollowing < ShapeTrustedFrames && linear.Erle < LostErle 
+                    && linear.EstimateShare > MovedPathEstimateShare && linear.EstimateErrorCorrelation < MovedPathCorrelation;
+                _addedEchoFrames[c] = addsEcho ? _addedEchoFrames[c] + 1 : 0;
+                bool pathMoved = _addedEchoFrames[c] >= MovedPathFrames;
+                s[c].Process(_error[c], _echo[c], linear.ErrorRenderCoherence, linear.SteadyErrorRenderCoherence, _render.PowerSum,
+                    filterErle < LostErle, filterErle > FollowingErle, pathMoved, farEnd, _output[c]);
                 doubleTalk |= s[c].DoubleTalk;
             }
             else
@@ -244,6 +264,7 @@ public sealed class EchoCanceller
             mic += SpectralMath.Energy(_capture[c], _simd);
             output += SpectralMath.Energy(_output[c], _simd);
         }
+        DetectPathShift(farEnd);
         if (farEnd && !doubleTalk)
         {
             _micPower += 0.05f * (mic - _micPower);
@@ -301,6 +322,14 @@ public sealed class EchoCanceller
     // filter's own peak corrects what is left over in whole samples.
     private void UpdateAlignment()
     {
+        if (_pathMove != 0)
+        {
+            MoveWindow(_pathMove, withPath: true);
+            if (_filterDelay >= 0) _filterDelay += _pathMove;
+            FollowPath(_filterDelay >= 0 ? _filterDelay : _alignment + _headroom);
+            _pathMove = 0;
+            return;
+        }
         var lead = _linear[0];
         bool converged = lead.Erle > ConvergedErle;
         _convergedFrames = converged ? _convergedFrames + 1 : 0;
@@ -321,10 +350,15 @@ public sealed class EchoCanceller
             if (_jumpFrames >= (_aligned ? DelayJumpFrames : FirstAlignmentFrames))
             {
                 FollowPath(estimate);
+                // A path the filter followed moved farther than the shift detector looks: the filter goes with it.
+                int move = (int)Math.Round(estimate - _filterDelay);
+                if (_aligned && _filterDelay >= 0 && _framesSinceFollowing < ShapeTrustedFrames && _alignment + move >= 0)
+                    MoveWindow(move, withPath: true);
+                else
+                    SetAlignment(Math.Max(0, Math.Round(estimate) - _headroom));
                 _aligned = true;
                 _jumpFrames = 0;
                 _filterDelay = -1;
-                SetAlignment(Math.Max(0, Math.Round(estimate) - _headroom));
                 return;
             }
         }
@@ -343,13 +377,35 @@ public sealed class EchoCanceller
         if (_phaseDelay.Follow(estimate)) _drift.Restart();
     }
 
-    private void SetAlignment(double alignment)
+    // When a filter that removed most of the echo suddenly stops doing so, its path has most often moved as a whole (a
+    // jitter buffer before the loudspeaker): the window moves with the path, at the start of the next frame, and the
+    // filter keeps the room it learnt.
+    private void DetectPathShift(bool farEnd)
     {
-        int change = (int)Math.Round(alignment - _alignment);
+        var lead = _linear[0];
+        if (lead.SingleTalkErle > FollowingErle) _framesSinceFollowing = 0;
+        else if (farEnd && _framesSinceFollowing < ShapeTrustedFrames) _framesSinceFollowing++;
+        bool armed = _aligned && _framesSinceFollowing < ShapeTrustedFrames && lead.SingleTalkErle < FollowingErle;
+        if (!_pathShift.Add(_capture[0], lead.EchoEstimate, armed, out double shift)) return;
+        int move = (int)Math.Round(shift);
+        if (_alignment + move >= 0) _pathMove = move;
+    }
+
+    private void SetAlignment(double alignment) => MoveWindow((int)Math.Round(alignment - _alignment), withPath: false);
+
+    // The filters' taps keep the delays they model when only the window moves, and their place in the window when the
+    // echo path moved with it; then the adaptive filter starts again from the fixed one, whose estimate measured the move.
+    private void MoveWindow(int change, bool withPath)
+    {
         if (change == 0) return;
         _alignment += change;
-        foreach (var linear in _linear) linear.Shift(Math.Clamp(change, -_partitions * _block, _partitions * _block));
+        foreach (var linear in _linear)
+        {
+            if (withPath) linear.ResumeFromFixed();
+            else linear.Shift(Math.Clamp(change, -_partitions * _block, _partitions * _block));
+        }
         _render.Rebuild(_history, _captureFrames * _block - _alignment);
+        _pathShift.Reset();
         _realignments++;
     }
 

@@ -27,10 +27,10 @@ internal sealed class LinearEchoCanceller
     private readonly bool _simd;
     private readonly PartitionedFilter _adaptive, _fixed;
     private readonly AdaptationStepSize _step;
-    private readonly float[] _yRe, _yIm, _yaRe, _yaIm, _eRe, _eIm, _gRe, _gIm, _time, _errorAdaptive, _filterGain, _impulse;
+    private readonly float[] _yRe, _yIm, _yaRe, _yaIm, _eRe, _eIm, _gRe, _gIm, _time, _errorAdaptive, _filterGain, _impulse, _estimate;
     private readonly float[] _peakValue;
     private readonly int[] _peakTap;
-    private float _micPower, _adaptivePower, _fixedPower, _singleTalkMic, _singleTalkError;
+    private float _micPower, _adaptivePower, _fixedPower, _estimatePower, _estimateCross, _singleTalkMic, _singleTalkError;
     private int _betterFrames, _worseFrames, _lostFrames;
     private long _frames;
 
@@ -50,6 +50,7 @@ internal sealed class LinearEchoCanceller
         _filterGain = new float[_bins];
         _time = new float[2 * block];
         _errorAdaptive = new float[block];
+        _estimate = new float[block];
         _impulse = new float[partitions * block];
         _peakValue = new float[partitions];
         _peakTap = new int[partitions];
@@ -68,6 +69,15 @@ internal sealed class LinearEchoCanceller
     /// <summary>Smoothed mic power over the output error power (linear ERLE, as a power ratio).</summary>
     public float Erle => (_micPower + 1e-12f) / (Math.Min(_fixedPower, _adaptivePower) + 1e-12f);
 
+    /// <summary>Smoothed power of <see cref="EchoEstimate"/> over the mic power: near 1 where the mic holds echo alone.</summary>
+    public float EstimateShare => _estimatePower / _micPower;
+
+    /// <summary>
+    /// Smoothed correlation of the output error with <see cref="EchoEstimate"/>, -1..1: strongly negative when the
+    /// estimate is subtracted where there is no echo (a path that moved), near zero in double talk.
+    /// </summary>
+    public float EstimateErrorCorrelation => _estimateCross / MathF.Sqrt(_estimatePower * _fixedPower + 1e-30f);
+
     /// <summary>
     /// Linear ERLE (power ratio) over frames without double talk: unlike <see cref="Erle"/>, a near-end talker does
     /// not pull it down, so it tells a filter that has lost the echo path from one that is hearing the near end.
@@ -76,6 +86,9 @@ internal sealed class LinearEchoCanceller
 
     /// <summary>Squared coherence of the adaptive error with the render, per bin (render-explained share of the error).</summary>
     public ReadOnlySpan<float> ErrorRenderCoherence => _step.Coherence;
+
+    /// <summary>The echo the filter in use estimated in the last block, subtracted or not.</summary>
+    public ReadOnlySpan<float> EchoEstimate => _estimate;
 
     /// <summary><see cref="ErrorRenderCoherence"/> over a longer time, which near-end speech rarely raises by chance.</summary>
     public ReadOnlySpan<float> SteadyErrorRenderCoherence => _step.SteadyCoherence;
@@ -113,6 +126,9 @@ internal sealed class LinearEchoCanceller
         }
         ActiveFilter = ActiveFilter.Fixed;
         if (adapt) Coordinate(capture, error, echo, doubleTalk);
+        echo.CopyTo(_estimate);
+        _estimatePower += PowerSmoothing * (SpectralMath.Energy(echo, _simd) - _estimatePower);
+        _estimateCross += PowerSmoothing * (SpectralMath.Dot(error, echo, _simd) - _estimateCross);
         if (_fixedPower > AddedPower * _micPower && ActiveFilter == ActiveFilter.Fixed)
         {
             // A fixed filter that adds echo is bypassed until the adaptive one has something better.
@@ -177,6 +193,14 @@ internal sealed class LinearEchoCanceller
         _adaptivePower = _fixedPower = _micPower;
         _lostFrames = 0;
         DivergenceCount++;
+    }
+
+    /// <summary>The adaptive filter starts again from the fixed one, as after a divergence but not counted as one.</summary>
+    public void ResumeFromFixed()
+    {
+        _adaptive.CopyFrom(_fixed);
+        _adaptivePower = _fixedPower;
+        _betterFrames = _worseFrames = 0;
     }
 
     private void Revert()

@@ -157,6 +157,18 @@ internal static class SpectralMath
         return sum;
     }
 
+    /// <summary>Sum of the products of <paramref name="a"/> and <paramref name="b"/>, element by element.</summary>
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, bool simd)
+    {
+        int n = a.Length, end = VectorEnd(n, simd), w = Vector<float>.Count, i = 0;
+        b = b[..n];
+        var acc = Vector<float>.Zero;
+        for (; i < end; i += w) acc += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
+        float sum = Vector.Sum(acc);
+        for (; i < n; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
     /// <summary>Sum of squares.</summary>
     public static float Energy(ReadOnlySpan<float> x, bool simd)
     {

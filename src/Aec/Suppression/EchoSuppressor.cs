@@ -98,7 +98,8 @@ internal sealed class EchoSuppressor
     /// <paramref name="steadyRenderCoherence"/> the same over a longer time, <paramref name="renderPower"/> the per-bin
     /// render power summed over the filter's window, which bounds the coherent estimate and is used while
     /// <paramref name="filterLost"/> says that the linear filter removes next to nothing; <paramref name="filterFollows"/>
-    /// says that it removes most of the echo. The output is one block late.
+    /// says that it removes most of the echo, and <paramref name="errorIsEcho"/> that the whole error is echo (a path that
+    /// moved under a filter that followed it). The output is one block late.
     /// </summary>
     /// <remarks>
     /// In double talk the steady coherence is taken: the quick one scatters so much over near-end speech that it
@@ -106,7 +107,7 @@ internal sealed class EchoSuppressor
     /// Outside double talk the quick one catches a filter that loses the echo path within a few frames.
     /// </remarks>
     public void Process(ReadOnlySpan<float> error, ReadOnlySpan<float> echo, ReadOnlySpan<float> renderCoherence, ReadOnlySpan<float> steadyRenderCoherence,
-        ReadOnlySpan<float> renderPower, bool filterLost, bool filterFollows, bool farEndActive, Span<float> output)
+        ReadOnlySpan<float> renderPower, bool filterLost, bool filterFollows, bool errorIsEcho, bool farEndActive, Span<float> output)
     {
         var coherence = DoubleTalk ? steadyRenderCoherence : renderCoherence;
         _transform.Analyze(_errorHistory, error, _eRe, _eIm);
@@ -123,7 +124,7 @@ internal sealed class EchoSuppressor
             float fromEstimate = _residualShape[k] * py;
             float fromCoherence = Math.Min(Math.Max(0f, coherence[k] - CoherenceNoise) / (1f - CoherenceNoise) * pe, CoherentEchoGain * renderPower[k]);
             float fromRender = filterLost ? _residualPerRender[k] * renderPower[k] : 0f;
-            float residual = Math.Max(Math.Max(fromEstimate, fromCoherence), fromRender);
+            float residual = errorIsEcho ? pe : Math.Max(Math.Max(fromEstimate, fromCoherence), fromRender);
             residual = Math.Max(Math.Max(residual, ReverbDecay * _residual[k]), SpectralMath.PowerFloor);
             _residual[k] = residual;
             residualSum += residual;
@@ -132,7 +133,7 @@ internal sealed class EchoSuppressor
         }
         DoubleTalk = farEndActive && nearSum > residualSum + 1e-9f * _bins && nearSum > noiseSum;
         bool nearEndDominates = filterFollows && DoubleTalk && nearSum > NearEndDominance * residualSum;
-        if (farEndActive) LearnResidualShape(noise, renderPower);
+        if (farEndActive && !errorIsEcho) LearnResidualShape(noise, renderPower);
 
         float overSuppression = nearEndDominates ? 1f : OverSuppression;
         for (int k = 0; k < _bins; k++)

@@ -68,6 +68,30 @@ public class DelayEstimationTests
         Assert.That(drifts, Has.All.EqualTo(ppm).Within(Math.Abs(ppm) * 0.05));
     }
 
+    // A jitter buffer before the loudspeaker moves the echo by milliseconds at a time while the room stays: the
+    // canceller moves its filter with the path within a quarter second and keeps what it learnt of the room. Moves
+    // beyond the shift detector's range wait for the delay estimator, and the filter goes with them too.
+    [TestCase(20, 0.25, 25.0)]
+    [TestCase(-14, 0.25, 25.0)]
+    [TestCase(300, 2.0, 30.0)]
+    public void FollowsAnEchoPathThatMovesAsAWhole(int moveMs, double settleSeconds, double minimumErle)
+    {
+        const int seconds = 12, delayMs = 100, moveAt = 7;
+        var far = TestSignals.SpeechLike(seconds * Rate, Rate, 0.05, seed: 51);
+        var path = TestSignals.RoomEchoPath(Rate, 60, 0.5, seed: 52);
+        var before = TestSignals.Echo(far, path, delayMs * Rate / 1000);
+        var after = TestSignals.Echo(far, path, (delayMs + moveMs) * Rate / 1000);
+        var mic = TestSignals.Add(before[..(moveAt * Rate)].Concat(after[(moveAt * Rate)..]).ToArray(), TestSignals.WhiteNoise(far.Length, 3e-4, seed: 53));
+        var aec = new EchoCanceller(new EchoCancellerOptions { SampleRate = Rate });
+        var output = Runner.Run(aec, far, mic);
+        double settled = Runner.Erle(mic, output, Rate, moveAt - 2, moveAt);
+        double afterMove = Runner.Erle(mic, output, Rate, moveAt + settleSeconds, moveAt + settleSeconds + 1.5);
+        TestContext.Out.WriteLine($"move {moveMs} ms: ERLE {settled:F1} dB before, {afterMove:F1} dB from {settleSeconds} s after; delay {aec.GetStatistics().DelayMs:F1} ms");
+        Assert.That(settled, Is.GreaterThan(30));
+        Assert.That(afterMove, Is.GreaterThan(minimumErle));
+        Assert.That(aec.GetStatistics().DelayMs, Is.EqualTo(delayMs + moveMs).Within(2.0));
+    }
+
     [Test]
     public void InitialDelayIsUsedBeforeAnyEvidence()
     {

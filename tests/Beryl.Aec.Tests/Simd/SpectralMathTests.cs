@@ -46,6 +46,8 @@ public class SpectralMathTests
         Assert.That(SpectralMath.Sum(a, true), Is.EqualTo(SpectralMath.Sum(a, false)).Within(1e-4f));
         Assert.That(SpectralMath.Energy(a, true), Is.EqualTo(SpectralMath.Energy(a, false)).Within(1e-4f));
         Assert.That(SpectralMath.Energy(a, false), Is.EqualTo(a.Sum(v => v * v)).Within(1e-3f));
+        Assert.That(SpectralMath.Dot(a, b, true), Is.EqualTo(SpectralMath.Dot(a, b, false)).Within(1e-4f));
+        Assert.That(SpectralMath.Dot(a, b, false), Is.EqualTo(a.Zip(b, (x, y) => x * y).Sum()).Within(1e-3f));
         var s1 = (float[])b.Clone(); var s2 = (float[])b.Clone();
         SpectralMath.Smooth(a, s1, 0.3f, true);
         SpectralMath.Smooth(a, s2, 0.3f, false);

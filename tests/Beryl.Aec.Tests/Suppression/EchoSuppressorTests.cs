@@ -144,7 +144,7 @@ public class EchoSuppressorTests
             var error = new float[block];
             for (int i = 0; i < block; i++)
                 error[i] = 0.03f * echo[f * block + i] + (f % period < talking ? talk[f * block + i] : 0f);
-            suppressor.Process(error, echo.AsSpan(f * block, block), coherence, coherence, renderPower, filterLost: false, filterFollows: true, farEndActive: true, output);
+            suppressor.Process(error, echo.AsSpan(f * block, block), coherence, coherence, renderPower, filterLost: false, filterFollows: true, errorIsEcho: false, farEndActive: true, output);
             // The output is one block late: frames 1 and 2 of each phrase are its first 20 ms.
             if (f < period || f % period is not (1 or 2)) continue;
             onsetOut += TestSignals.Energy(output);
@@ -179,7 +179,7 @@ public class EchoSuppressorTests
                 var estimate = f < quiet ? new float[block] : echo.AsSpan(f * block, block);
                 var error = new float[block];
                 for (int i = 0; i < block; i++) error[i] = 0.5f * estimate[i] + background[f * block + i];
-                suppressor.Process(error, estimate, coherence, coherence, renderPower, filterLost: false, filterFollows: true, f >= quiet, output);
+                suppressor.Process(error, estimate, coherence, coherence, renderPower, filterLost: false, filterFollows: true, errorIsEcho: false, f >= quiet, output);
                 if (f < frames / 2) continue;
                 outputEnergy += TestSignals.Energy(output);
                 backgroundEnergy += TestSignals.Energy(background.AsSpan(f * block, block));
