@@ -342,7 +342,9 @@ public sealed class EchoCanceller
             double modelled = _alignment + (converged ? lead.PeakTap : _headroom);
             // The echo has left the window when it comes sooner than the headroom allows (a jitter buffer draining).
             bool outside = estimate - _alignment < _headroom / 2 || Math.Abs(estimate - modelled) > Math.Max(_block, 2 * _headroom);
-            bool lost = _farEnd && lead.Erle < LostErle && outside;
+            // Double talk lowers the quick ERLE as much as a lost path does, and a talker whom the far end sends back
+            // draws the estimate to its own voice: only the ERLE outside double talk says the path is lost.
+            bool lost = _farEnd && lead.SingleTalkErle < LostErle && outside;
             bool steady = Math.Abs(estimate - _jumpTarget) < _headroom / 2;
             _jumpFrames = (lost || !_aligned) && steady ? _jumpFrames + 1 : 0;
             _jumpTarget = estimate;

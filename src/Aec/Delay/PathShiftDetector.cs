@@ -96,7 +96,8 @@ internal sealed class PathShiftDetector
             float score = Normalised(at);
             if (score > bestScore) (best, bestScore) = (lag, score);
         }
-        bool moved = best != 0 && bestScore > MinimumCorrelation && bestScore > Dominance * Normalised(_range);
+        // A peak on the edge of the range is no peak: the correlation may rise on beyond it.
+        bool moved = best != 0 && Math.Abs(best) < _range - 1 && bestScore > MinimumCorrelation && bestScore > Dominance * Normalised(_range);
         _steadyFrames = moved && Math.Abs(best - _candidate) <= 1 ? _steadyFrames + 1 : moved ? 1 : 0;
         _candidate = best;
         if (_steadyFrames < SteadyFrames) return false;
@@ -116,7 +117,6 @@ internal sealed class PathShiftDetector
     // The peak between whole lags, from a parabola through the best lag and its neighbours.
     private float PeakOffset(int lag)
     {
-        if (Math.Abs(lag) >= _range) return 0f;
         float before = Normalised(lag + _range - 1), at = Normalised(lag + _range), after = Normalised(lag + _range + 1);
         float curvature = before - 2 * at + after;
         return curvature < 0f ? 0.5f * (before - after) / curvature : 0f;

@@ -55,6 +55,8 @@ public class PathShiftDetectorTests
         Assert.That(Run(talker, armed: true), Is.Null);
     }
 
-    [Test]
-    public void ReportsNothingBeyondItsRange() => Assert.That(Run(MovedEcho(2400, from: 150), armed: true), Is.Null);
+    // Beyond the range, and on its very edge (64 ms less a sample at 8 kHz), where the correlation may still rise past it.
+    [TestCase(2400)]
+    [TestCase(1022)]
+    public void ReportsNothingBeyondItsRange(int shift) => Assert.That(Run(MovedEcho(shift, from: 150), armed: true), Is.Null);
 }
