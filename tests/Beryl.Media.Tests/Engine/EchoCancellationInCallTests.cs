@@ -38,12 +38,12 @@ public sealed class EchoCancellationInCallTests
         await CallRun.RunAsync(SdpCodec.Pcmu, Network.Lossy, talkers, CallRun.Variant.CancellerOn, frames: 200);
     }
 
+    // G.711 keeps the talker's waveform so well (16-24 dB SI-SDR without echo) that any residual shows: 14 runs of the
+    // clean case lost 0.9-2.6 dB against the call without echo, itself a separate call that varies by 3 dB.
     [TestCase("opus", Network.Clean)]
-    [TestCase("PCMU", Network.Clean, Ignore = "G.711, 10 runs with the phase drift meter: B hears the echo cut by 33-43 dB (25 asked), and " +
-        "A's talker stays within 3 dB of the call without echo in 7 (losses -2.4 to 7.0 dB, median 1.2 dB). G.711 keeps the talker's waveform " +
-        "so well (20-24 dB SI-SDR without echo) that any residual shows, and the call without echo, a separate call, varies by 4 dB itself. " +
-        "Replays of A's side put the loss in double talk (the suppressor's gains over a residual some 20 dB under the talk); open in issue 4")]
+    [TestCase("PCMU", Network.Clean)]
     [TestCase("opus", Network.Lossy)]
+    [TestCase("PCMU", Network.Lossy)]
     public async Task B_hears_A_talker_and_not_its_own_echo(string codecName, Network network)
     {
         var codec = codecName == "opus" ? SdpCodec.Opus : SdpCodec.Pcmu;
