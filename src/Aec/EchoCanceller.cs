@@ -30,6 +30,9 @@ public sealed class EchoCanceller
     private const float LostErle = 2f;              // 3 dB: the filter follows no echo path
     private const float FollowingErle = 10f;        // 10 dB: the filter removes most of the echo
     private const int ShapeTrustedFrames = 300;     // far-end frames after the filter last followed its path
+    // A jitter buffer's move shows within a few frames of the loss; a filter that has struggled for longer is not
+    // looking at a moved path, and the shift search (some 80k multiply-adds a frame) stops.
+    private const int ShiftSearchFrames = 50;
     // A filter that followed its path and suddenly removes next to nothing, while its estimate is as loud as the
     // microphone and the error is its negative more than anything, subtracts the echo where it no longer is: the path
     // moved, and what is left is echo, whatever its level. Near-end talk that brings a following filter's ERLE under
@@ -249,7 +252,7 @@ public sealed class EchoCanceller
             {
                 var linear = _linear[c];
                 float filterErle = linear.SingleTalkErle;
-                bool addsEcho = farEnd && _framesSinceFollowing < ShapeTrustedFrames && linear.Erle < LostErle 
+                bool addsEcho = farEnd && _framesSinceFollowing < ShapeTrustedFrames && linear.Erle < LostErle
                     && linear.EstimateShare > MovedPathEstimateShare && linear.EstimateErrorCorrelation < MovedPathCorrelation;
                 _addedEchoFrames[c] = addsEcho ? _addedEchoFrames[c] + 1 : 0;
                 bool pathMoved = _addedEchoFrames[c] >= MovedPathFrames;
@@ -387,7 +390,7 @@ public sealed class EchoCanceller
         var lead = _linear[0];
         if (lead.SingleTalkErle > FollowingErle) _framesSinceFollowing = 0;
         else if (farEnd && _framesSinceFollowing < ShapeTrustedFrames) _framesSinceFollowing++;
-        bool armed = _aligned && _framesSinceFollowing < ShapeTrustedFrames && lead.SingleTalkErle < FollowingErle;
+        bool armed = _aligned && _framesSinceFollowing < ShiftSearchFrames && lead.SingleTalkErle < FollowingErle;
         if (!_pathShift.Add(_capture[0], lead.EchoEstimate, armed, out double shift)) return;
         int move = (int)Math.Round(shift);
         if (_alignment + move >= 0) _pathMove = move;

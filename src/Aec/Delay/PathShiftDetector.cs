@@ -15,7 +15,7 @@ internal sealed class PathShiftDetector
 {
     private const int Rate = 8000;
     private const int RangeMs = 64;
-    private const float Memory = 0.7f;              // per active frame: the last ten or so frames count
+    private const float Memory = 0.7f;               // per active frame: the last three or so frames count
     private const float MinimumCorrelation = 0.5f;   // normalised: the echo estimate explains the microphone there
     private const float Dominance = 2f;              // the new lag's correlation over what is left at lag zero
     private const int SteadyFrames = 3;

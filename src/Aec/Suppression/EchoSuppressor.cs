@@ -14,7 +14,8 @@ namespace Beryl.Aec.Suppression;
 /// the residual left per unit of render power (learnt in far-end single talk too). The last needs neither
 /// phase nor a converged filter, so it holds when a codec or a jitter buffer's time stretching keeps the
 /// linear filter from following the echo path. Where the canceller finds that the path moved under a filter that
-/// followed it, the whole error is taken as echo until the filter has moved too. Gains are Wiener gains on a decision-directed signal-to-residual ratio
+/// followed it, the whole error is taken as echo until the filter has moved too.
+/// Gains are Wiener gains on a decision-directed signal-to-residual ratio
 /// (on twice the residual, unless the near end dominates a following filter's residual), smoothed over a band that
 /// widens with frequency (roughly perceptual resolution) and released more slowly than they attack (except where the
 /// near end clearly dominates), so near-end speech keeps its level in double talk while echo is cut.
