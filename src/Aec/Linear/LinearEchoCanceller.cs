@@ -198,18 +198,22 @@ internal sealed class LinearEchoCanceller
     /// <summary>The adaptive filter starts again from the fixed one, as after a divergence but not counted as one.</summary>
     public void ResumeFromFixed()
     {
-        _adaptive.CopyFrom(_fixed);
-        _adaptivePower = _fixedPower;
-        _betterFrames = _worseFrames = 0;
+        CopyFixedToAdaptive();
+        _betterFrames = 0;
     }
 
     private void Revert()
     {
         if (_fixed.IsCorrupt()) _fixed.Reset();
+        CopyFixedToAdaptive();
+        DivergenceCount++;
+    }
+
+    private void CopyFixedToAdaptive()
+    {
         _adaptive.CopyFrom(_fixed);
         _adaptivePower = _fixedPower;
         _worseFrames = 0;
-        DivergenceCount++;
     }
 
     private void UpdatePeak()
