@@ -15,7 +15,7 @@ internal sealed class NetworkDelayEstimator
 {
     private const int StartPackets = 50;
     private readonly long[] _window;
-    private readonly long[] _sorted;
+    private readonly long[] _recent;
     private readonly double _quantile;
     private int _count;
     private long _seen;
@@ -28,7 +28,7 @@ internal sealed class NetworkDelayEstimator
     public NetworkDelayEstimator(int windowPackets, double quantile)
     {
         _window = new long[windowPackets];
-        _sorted = new long[windowPackets];
+        _recent = new long[windowPackets];
         _quantile = quantile;
     }
 
@@ -59,12 +59,50 @@ internal sealed class NetworkDelayEstimator
         if (_count == 0)
             return _spread = 0;
         int count = (int)Math.Min(_count, Math.Max(Math.Min(StartPackets, _window.Length), _seen / 2));
-        Span<long> sorted = _sorted.AsSpan(0, count);
+        Span<long> recent = _recent.AsSpan(0, count);
+        long smallest = long.MaxValue;
         for (int i = 0; i < count; i++)
-            sorted[i] = _window[(_next - 1 - i + _window.Length) % _window.Length];
-        sorted.Sort();
-        int index = Math.Min(count - 1, (int)Math.Ceiling(_quantile * count) - 1);
-        return _spread = sorted[Math.Max(0, index)] - sorted[0];
+        {
+            long delay = _window[(_next - 1 - i + _window.Length) % _window.Length];
+            recent[i] = delay;
+            smallest = Math.Min(smallest, delay);
+        }
+        int index = Math.Max(0, Math.Min(count - 1, (int)Math.Ceiling(_quantile * count) - 1));
+        return _spread = Select(recent, index) - smallest;
+    }
+
+    /// <summary>
+    /// The value that would sit at <paramref name="index"/> were <paramref name="values"/> sorted (which it partly
+    /// becomes). Quickselect: every arriving packet asks for the spread, and a full sort of the window per packet was a
+    /// visible share of a loaded node's time.
+    /// </summary>
+    internal static long Select(Span<long> values, int index)
+    {
+        int lo = 0, hi = values.Length - 1;
+        while (lo < hi)
+        {
+            long pivot = MedianOfThree(values[lo], values[lo + (hi - lo) / 2], values[hi]);
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (values[i] < pivot) i++;
+                while (values[j] > pivot) j--;
+                if (i > j)
+                    break;
+                (values[i], values[j]) = (values[j], values[i]);
+                i++;
+                j--;
+            }
+            if (index <= j)
+                hi = j;
+            else if (index >= i)
+                lo = i;
+            else
+                break;
+        }
+        return values[index];
+
+        static long MedianOfThree(long a, long b, long c) => Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
     }
 
     /// <summary>Forgets everything (a new stream has a new timestamp origin).</summary>
