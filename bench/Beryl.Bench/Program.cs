@@ -15,7 +15,7 @@ namespace Beryl.Bench;
 /// <c>… -- srtp</c>: SRTP protect+unprotect per packet against libsrtp2; <c>… -- connect [--calls N]</c>: call set-up time.
 /// <c>… -- rtp</c>: ns per RTP header parse and write; <c>… -- resample</c>: µs per 10 ms frame of rate conversion.
 /// <c>… -- opus</c>: µs per 20 ms Opus frame encoded and decoded; <c>… -- call</c>: the whole audio cost of a call per 10 ms.
-/// <c>… -- load [--calls N | --sweep 10,25,…] [--node-process]</c>: N concurrent echo calls against a node, CPU, loss, memory.
+/// <c>… -- load [--calls N | --sweep 10,25,…] [--node-process] [--fixed-complexity]</c>: N concurrent echo calls against a node, CPU, loss, memory.
 /// <c>dotnet run -c Release --project bench/Beryl.Bench -- quality [--vectors DIR ...] [--md report.md]</c>: quality table.
 /// </summary>
 internal static class Program
@@ -56,7 +56,7 @@ internal static class Program
         Console.Error.WriteLine("       Beryl.Bench resample [BenchmarkDotNet options]: µs per 10 ms frame of rate conversion");
         Console.Error.WriteLine("       Beryl.Bench opus [BenchmarkDotNet options]: µs per 20 ms Opus frame encoded and decoded (libopus)");
         Console.Error.WriteLine("       Beryl.Bench call [BenchmarkDotNet options]: the whole audio cost of a call per 10 ms at 48 kHz");
-        Console.Error.WriteLine("       Beryl.Bench load [--calls N | --sweep 10,25,50] [--seconds S] [--ramp R] [--node-process]: concurrent echo calls against a node");
+        Console.Error.WriteLine("       Beryl.Bench load [--calls N | --sweep 10,25,50] [--seconds S] [--ramp R] [--node-process] [--fixed-complexity]: concurrent echo calls against a node");
         Console.Error.WriteLine("       Beryl.Bench quality [--vectors DIR ...] [--md report.md] [--seed N] [--only TEXT] [--keep DIR]");
         return 2;
     }

@@ -29,11 +29,13 @@ internal static class ListenCommand
         var connectTimeout = new Option<double>("--connect-timeout") { Description = "Seconds a call may take to connect before it is dropped.", HelpName = "S", DefaultValueFactory = _ => 30 };
         var maxSessions = new Option<int>("--max-sessions") { Description = "Calls open at once, connected or not.", HelpName = "N", DefaultValueFactory = _ => 500 };
         var perAddress = new Option<int>("--max-per-address") { Description = "Signaling sessions open at once from one address.", HelpName = "N", DefaultValueFactory = _ => 16 };
+        var complexity = new Option<int>("--opus-complexity") { Description = "Opus encoder complexity, 0..10: more costs CPU for quality. An audio thread short of time lowers it until the load falls, unless --fixed-complexity.", HelpName = "N", DefaultValueFactory = _ => 2 };
+        var fixedComplexity = new Option<bool>("--fixed-complexity") { Description = "Keep --opus-complexity however busy the node is." };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Least level logged to stderr.", HelpName = "Information|Debug|Warning…", DefaultValueFactory = _ => LogLevel.Information };
 
         var command = new Command("listen", "Run a WebRTC media node: WebSocket signaling at /ws, POST /offer, the browser page at /.")
         {
-            port, bind, mode, file, loop, aec, record, codec, connectTimeout, maxSessions, perAddress, logLevel,
+            port, bind, mode, file, loop, aec, record, codec, connectTimeout, maxSessions, perAddress, complexity, fixedComplexity, logLevel,
         };
         command.SetAction(parse => BerylCli.Guard(context, () => ExecuteAsync(context, new Settings(
             parse.GetValue(port),
@@ -47,12 +49,14 @@ internal static class ListenCommand
             parse.GetValue(connectTimeout),
             parse.GetValue(maxSessions),
             parse.GetValue(perAddress),
+            parse.GetValue(complexity),
+            parse.GetValue(fixedComplexity),
             parse.GetValue(logLevel))).GetAwaiter().GetResult()));
         return command;
     }
 
     private sealed record Settings(int Port, string Bind, string Mode, string? File, bool Loop, string Aec, string? Record, string? Codec,
-        double ConnectTimeoutSeconds, int MaxSessions, int MaxPerAddress, LogLevel LogLevel);
+        double ConnectTimeoutSeconds, int MaxSessions, int MaxPerAddress, int OpusComplexity, bool FixedComplexity, LogLevel LogLevel);
 
     private static async Task<int> ExecuteAsync(CliContext context, Settings settings)
     {
@@ -62,6 +66,8 @@ internal static class ListenCommand
             throw new CliException($"--port {settings.Port} is not a TCP port", BerylCli.ExitUsage);
         if (settings.ConnectTimeoutSeconds <= 0 || settings.MaxSessions < 1 || settings.MaxPerAddress < 1)
             throw new CliException("--connect-timeout, --max-sessions and --max-per-address must be positive", BerylCli.ExitUsage);
+        if (settings.OpusComplexity is < 0 or > 10)
+            throw new CliException($"--opus-complexity {settings.OpusComplexity} is not 0..10", BerylCli.ExitUsage);
         var mode = settings.Mode.ToLowerInvariant() switch
         {
             "echo" => NodeMode.Echo,
@@ -85,6 +91,7 @@ internal static class ListenCommand
             })
             .Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
 
+        var defaults = new MediaNodeOptions();
         var nodeOptions = new MediaNodeOptions
         {
             Mode = mode,
@@ -95,6 +102,8 @@ internal static class ListenCommand
             RecordDirectory = settings.Record,
             ConnectTimeout = TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds),
             MaxSessions = settings.MaxSessions,
+            Codec = defaults.Codec with { Opus = defaults.Codec.Opus with { Complexity = settings.OpusComplexity } },
+            AdaptEncoderComplexity = !settings.FixedComplexity,
             PeerConfiguration = new RTCConfiguration
             {
                 AudioCodecs = settings.Codec is null ? AudioCodecs.DefaultAudioCodecs : [ParseCodec(settings.Codec)],

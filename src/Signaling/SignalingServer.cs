@@ -67,7 +67,7 @@ public sealed class SignalingServer : IAsyncDisposable
         app.MapGet("/", () => options.PageHtml is { } page
             ? Results.Content(page, "text/html; charset=utf-8")
             : Results.Text("Beryl media node: WebSocket signaling at /ws, POST /offer, /healthz, /stats\n"));
-        app.MapGet("/healthz", () => Results.Json(new { status = "ok", mode = node.Options.Mode.ToString().ToLowerInvariant(), calls = node.ActiveCalls, sessions = node.Sessions.Count, lateAudioFrames = node.LateAudioFrames }));
+        app.MapGet("/healthz", () => Results.Json(new { status = "ok", mode = node.Options.Mode.ToString().ToLowerInvariant(), calls = node.ActiveCalls, sessions = node.Sessions.Count, lateAudioFrames = node.LateAudioFrames, audioLoad = Math.Round(node.AudioLoad, 3), encoderComplexity = node.EncoderComplexity }));
         app.MapGet("/stats", () => Results.Text(NodeStatisticsJson.Serialize(node.Sessions.Select(s => s.GetStatistics())), "application/json"));
         app.Map("/ws", async context =>
         {

@@ -7,6 +7,7 @@ public class CallCommandLineTests
     [TestCase(new[] { "listen", "--mode", "play" }, 2, "play mode needs --file")]
     [TestCase(new[] { "listen", "--bind", "not-an-address" }, 2, "not an IP address")]
     [TestCase(new[] { "listen", "--port", "70000" }, 2, "not a TCP port")]
+    [TestCase(new[] { "listen", "--opus-complexity", "11" }, 2, "--opus-complexity 11 is not 0..10")]
     [TestCase(new[] { "listen", "--aec", "max" }, 2, "unknown echo canceller 'max'")]
     [TestCase(new[] { "listen", "--codec", "mp3" }, 2, "unknown codec 'mp3'")]
     [TestCase(new[] { "listen", "--mode", "play", "--file", "/nonexistent/x.wav" }, 1, "cannot play '/nonexistent/x.wav'")]

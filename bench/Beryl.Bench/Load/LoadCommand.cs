@@ -7,7 +7,7 @@ using Beryl.Media.Dtls;
 namespace Beryl.Bench.Load;
 
 /// <summary>
-/// <c>load [--calls N | --sweep 10,25,…] [--seconds S] [--ramp R] [--node-process]</c>: N concurrent echo calls against
+/// <c>load [--calls N | --sweep 10,25,…] [--seconds S] [--ramp R] [--node-process] [--fixed-complexity]</c>: N concurrent echo calls against
 /// a fresh node per N (Opus 20 ms, Full 16 kHz canceller on every leg), ramped up R calls a second because DTLS
 /// handshakes are CPU heavy, held for S seconds, then hung up. Prints first where one leg's tick goes (see
 /// <see cref="NodeLegProfile"/>), then per N the node's CPU and memory, loss both ways, jitter and late audio ticks, and
@@ -63,7 +63,9 @@ internal static class LoadCommand
     private static async Task<LoadResult> RunAsync(int calls, LoadSettings settings, string? berylDll, byte[][] packets)
     {
         Console.WriteLine($"{calls} calls: starting the node");
-        var node = berylDll is null ? await NodeUnderTest.StartInProcessAsync(calls) : await NodeUnderTest.StartProcessAsync(berylDll, calls);
+        var node = berylDll is null
+            ? await NodeUnderTest.StartInProcessAsync(calls, settings.FixedComplexity)
+            : await NodeUnderTest.StartProcessAsync(berylDll, calls, settings.FixedComplexity);
         var result = new LoadResult { Calls = calls, IsSeparateNode = node.IsSeparateProcess };
         await using (node)
         {
@@ -165,7 +167,7 @@ internal static class LoadCommand
 
     internal static LoadSettings Parse(string[] args)
     {
-        const string usage = "usage: load [--calls N | --sweep 10,25,50] [--seconds S] [--ramp CALLS_PER_S] [--node-process]";
+        const string usage = "usage: load [--calls N | --sweep 10,25,50] [--seconds S] [--ramp CALLS_PER_S] [--node-process] [--fixed-complexity]";
         var settings = new LoadSettings();
         for (int i = 0; i < args.Length; i++)
         {
@@ -177,9 +179,10 @@ internal static class LoadCommand
                 "--seconds" when value is not null => settings with { Seconds = Positive(value) },
                 "--ramp" when value is not null => settings with { CallsPerSecond = Positive(value) },
                 "--node-process" => settings with { NodeProcess = true },
+                "--fixed-complexity" => settings with { FixedComplexity = true },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}' ({usage})"),
             };
-            if (args[i] != "--node-process")
+            if (args[i] is not ("--node-process" or "--fixed-complexity"))
                 i++;
         }
         return settings;
@@ -198,5 +201,8 @@ internal static class LoadCommand
         public double CallsPerSecond { get; init; } = 5;
 
         public bool NodeProcess { get; init; }
+
+        /// <summary>The node keeps Opus complexity 2 however busy it is (by default it lowers it under load).</summary>
+        public bool FixedComplexity { get; init; }
     }
 }

@@ -69,12 +69,23 @@ internal sealed class LoadResult
 
     public long AudioErrors { get; private set; }
 
+    /// <summary>The busiest audio thread's load at the end of the window (smoothed share of its ticks).</summary>
+    public double AudioLoad { get; private set; }
+
+    /// <summary>The node's lowest Opus complexity at the start and at the end of the window.</summary>
+    public (int Start, int End) EncoderComplexity { get; private set; }
+
     public List<string> Problems { get; } = [];
 
     public double CpuMsPerCallSecond => Connected == 0 ? 0 : NodeCpuPercent * 10 / Connected;
 
     /// <summary>Node CPU per second of call audio it actually produced: the cost of a call once the node falls behind.</summary>
     public double CpuMsPerServedCallSecond => NodeSendRatePercent <= 0 ? 0 : CpuMsPerCallSecond / (NodeSendRatePercent / 100);
+
+    /// <summary>The complexity over the window: one figure, or where it started and ended.</summary>
+    public string Complexity => EncoderComplexity.Start == EncoderComplexity.End
+        ? EncoderComplexity.End.ToString(CultureInfo.InvariantCulture)
+        : $"{EncoderComplexity.Start}→{EncoderComplexity.End}";
 
     public double KiBPerCall => Connected == 0 ? 0 : (LoadedRssBytes - IdleRssBytes) / 1024.0 / Connected;
 
@@ -109,6 +120,8 @@ internal sealed class LoadResult
         GapP99Ms = gaps.Percentile(0.99);
         GapMaxMs = gaps.Max;
         LateAudioFrames = end.LateAudioFrames - start.LateAudioFrames;
+        AudioLoad = end.AudioLoad;
+        EncoderComplexity = (start.EncoderComplexity, end.EncoderComplexity);
         AudioErrors = end.Node.AudioErrors - start.Node.AudioErrors;
         if (AudioErrors > 0)
             Problems.Add($"{AudioErrors} audio frames threw at the node");
@@ -118,18 +131,18 @@ internal sealed class LoadResult
     public string Summary()
     {
         string figures = string.Create(CultureInfo.InvariantCulture,
-            $"{Calls} calls: {Connected} connected, {Dropped} dropped, node {NodeCpuPercent:0}% CPU ({CpuMsPerCallSecond:0.00} ms per call per s), loss echo {EchoLossPercent:0.00}% uplink {UplinkLossPercent:0.00}% RTCP {RtcpLossPercent:0.00}%, concealed {ConcealedPercent:0.00}%, node sent {NodeSendRatePercent:0.0}% of its packets, jitter {JitterMeanMs:0.0}/{JitterP95Ms:0.0} ms, gaps p99 {GapP99Ms} max {GapMaxMs} ms, late ticks {LateAudioFrames}, RSS {IdleRssBytes / MiB:0}→{LoadedRssBytes / MiB:0}→{AfterRssBytes / MiB:0} MiB, {SessionsLeft} sessions left; generator {GeneratorCpuPercent:0}% CPU, {GeneratorLateTicks} late ticks; other processes {OthersCpuPercent:0}% CPU, steal {StealPercent:0}%");
+            $"{Calls} calls: {Connected} connected, {Dropped} dropped, node {NodeCpuPercent:0}% CPU ({CpuMsPerCallSecond:0.00} ms per call per s), loss echo {EchoLossPercent:0.00}% uplink {UplinkLossPercent:0.00}% RTCP {RtcpLossPercent:0.00}%, concealed {ConcealedPercent:0.00}%, node sent {NodeSendRatePercent:0.0}% of its packets, jitter {JitterMeanMs:0.0}/{JitterP95Ms:0.0} ms, gaps p99 {GapP99Ms} max {GapMaxMs} ms, late ticks {LateAudioFrames}, audio load {AudioLoad:0.00}, Opus complexity {Complexity}, RSS {IdleRssBytes / MiB:0}→{LoadedRssBytes / MiB:0}→{AfterRssBytes / MiB:0} MiB, {SessionsLeft} sessions left; generator {GeneratorCpuPercent:0}% CPU, {GeneratorLateTicks} late ticks; other processes {OthersCpuPercent:0}% CPU, steal {StealPercent:0}%");
         return Problems.Count == 0 ? figures : $"{figures}\n  problems: {string.Join("\n  ", Problems.Take(10))}";
     }
 
     public static void WriteTable(TextWriter writer, IEnumerable<LoadResult> results)
     {
-        writer.WriteLine("| calls | connected | node CPU % (of 1 core) | CPU ms/call/s (per call-s served) | echo loss % | node sent % | uplink loss % | RTCP loss % | concealed % | jitter mean / p95 ms | gap p99 / max ms | late ticks | RSS idle → loaded → after MiB | KiB/call | generator / others' CPU %, steal % |");
-        writer.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        writer.WriteLine("| calls | connected | node CPU % (of 1 core) | CPU ms/call/s (per call-s served) | echo loss % | node sent % | uplink loss % | RTCP loss % | concealed % | jitter mean / p95 ms | gap p99 / max ms | late ticks | audio load | Opus complexity | RSS idle → loaded → after MiB | KiB/call | generator / others' CPU %, steal % |");
+        writer.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Calls} | {r.Connected}{(r.Dropped > 0 ? $" ({r.Dropped} dropped)" : "")} | {r.NodeCpuPercent:0} | {r.CpuMsPerCallSecond:0.0} ({r.CpuMsPerServedCallSecond:0.0}) | {r.EchoLossPercent:0.00} | {r.NodeSendRatePercent:0.0} | {r.UplinkLossPercent:0.00} | {r.RtcpLossPercent:0.00} | {r.ConcealedPercent:0.00} | {r.JitterMeanMs:0.0} / {r.JitterP95Ms:0.0} | {r.GapP99Ms} / {r.GapMaxMs} | {r.LateAudioFrames} | {r.IdleRssBytes / MiB:0} → {r.LoadedRssBytes / MiB:0} → {r.AfterRssBytes / MiB:0} | {r.KiBPerCall:0} | {r.GeneratorCpuPercent:0} / {r.OthersCpuPercent:0}, {r.StealPercent:0} |"));
+                $"| {r.Calls} | {r.Connected}{(r.Dropped > 0 ? $" ({r.Dropped} dropped)" : "")} | {r.NodeCpuPercent:0} | {r.CpuMsPerCallSecond:0.0} ({r.CpuMsPerServedCallSecond:0.0}) | {r.EchoLossPercent:0.00} | {r.NodeSendRatePercent:0.0} | {r.UplinkLossPercent:0.00} | {r.RtcpLossPercent:0.00} | {r.ConcealedPercent:0.00} | {r.JitterMeanMs:0.0} / {r.JitterP95Ms:0.0} | {r.GapP99Ms} / {r.GapMaxMs} | {r.LateAudioFrames} | {r.AudioLoad:0.00} | {r.Complexity} | {r.IdleRssBytes / MiB:0} → {r.LoadedRssBytes / MiB:0} → {r.AfterRssBytes / MiB:0} | {r.KiBPerCall:0} | {r.GeneratorCpuPercent:0} / {r.OthersCpuPercent:0}, {r.StealPercent:0} |"));
         }
     }
 

@@ -47,7 +47,7 @@ internal sealed partial class NodeUnderTest : IAsyncDisposable
     /// <summary>Warnings and errors the node logged, and how it exited.</summary>
     public IReadOnlyCollection<string> Problems => _problems;
 
-    public static async Task<NodeUnderTest> StartProcessAsync(string berylDll, int maxCalls)
+    public static async Task<NodeUnderTest> StartProcessAsync(string berylDll, int maxCalls, bool fixedComplexity)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -58,6 +58,8 @@ internal sealed partial class NodeUnderTest : IAsyncDisposable
         foreach (string arg in new[] { berylDll, "listen", "--port", "0", "--mode", "echo", "--aec", "full", "--log-level", "Warning",
                      "--max-sessions", Count(maxCalls), "--max-per-address", Count(maxCalls) })
             start.ArgumentList.Add(arg);
+        if (fixedComplexity)
+            start.ArgumentList.Add("--fixed-complexity");
         var process = Process.Start(start) ?? throw new IOException("dotnet could not be started");
         var problems = new ConcurrentQueue<string>();
         process.ErrorDataReceived += (_, e) =>
@@ -80,10 +82,11 @@ internal sealed partial class NodeUnderTest : IAsyncDisposable
         throw new IOException($"beryl listen did not start: {string.Join(" / ", problems)}");
     }
 
-    public static async Task<NodeUnderTest> StartInProcessAsync(int maxCalls)
+    public static async Task<NodeUnderTest> StartInProcessAsync(int maxCalls, bool fixedComplexity)
     {
         var node = new MediaNode(new MediaNodeOptions
         {
+            AdaptEncoderComplexity = !fixedComplexity,
             Mode = NodeMode.Echo,
             EchoCanceller = new EchoCancellerOptions { SampleRate = 16000, Mode = AecMode.Full },
             MaxSessions = maxCalls,
@@ -119,7 +122,8 @@ internal sealed partial class NodeUnderTest : IAsyncDisposable
     {
         using var health = JsonDocument.Parse(await _http.GetStringAsync("healthz"));
         var root = health.RootElement;
-        return new NodeHealth(root.GetProperty("calls").GetInt32(), root.GetProperty("sessions").GetInt32(), root.GetProperty("lateAudioFrames").GetInt64());
+        return new NodeHealth(root.GetProperty("calls").GetInt32(), root.GetProperty("sessions").GetInt32(), root.GetProperty("lateAudioFrames").GetInt64(),
+            root.GetProperty("audioLoad").GetDouble(), root.GetProperty("encoderComplexity").GetInt32());
     }
 
     /// <summary>The node's counters summed over its sessions.</summary>
@@ -183,7 +187,7 @@ internal sealed partial class NodeUnderTest : IAsyncDisposable
 }
 
 /// <summary>The node's <c>/healthz</c>.</summary>
-internal readonly record struct NodeHealth(int Calls, int Sessions, long LateAudioFrames);
+internal readonly record struct NodeHealth(int Calls, int Sessions, long LateAudioFrames, double AudioLoad, int EncoderComplexity);
 
 /// <summary>The node's <c>/stats</c> summed over its sessions.</summary>
 internal readonly record struct NodeTotals(long PacketsReceived, long PacketsSent, long AudioErrors, double ConcealedMs);

@@ -32,6 +32,12 @@ internal sealed record WindowMark
 
     public long LateAudioFrames { get; init; }
 
+    /// <summary>The busiest audio thread's smoothed share of its ticks, from <c>/healthz</c>.</summary>
+    public double AudioLoad { get; init; }
+
+    /// <summary>The lowest Opus complexity the node's audio threads run at, from <c>/healthz</c>.</summary>
+    public int EncoderComplexity { get; init; }
+
     public MachineTimes Machine { get; init; }
 
     public static async Task<WindowMark> TakeAsync(NodeUnderTest node, LoadCaller[] callers, CallerPacer pacer)
@@ -56,6 +62,8 @@ internal sealed record WindowMark
             JitterMs = [.. rtp.Select(r => r.JitterMs)],
             Node = totals,
             LateAudioFrames = health.LateAudioFrames,
+            AudioLoad = health.AudioLoad,
+            EncoderComplexity = health.EncoderComplexity,
             Machine = MachineTimes.Read(),
         };
     }

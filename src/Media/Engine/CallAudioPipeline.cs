@@ -31,6 +31,9 @@ internal sealed class CallAudioPipeline : IDisposable
 
     public SdpCodec Codec => _encoder.Codec;
 
+    /// <summary>Sets the encoder's complexity where its codec has one (Opus); G.711 has nothing to trade.</summary>
+    public void SetEncoderComplexity(int complexity) => (_encoder as Codecs.Opus.OpusEncoder)?.SetComplexity(complexity);
+
     public EchoCanceller? Canceller { get; }
 
     public JitterBuffer Jitter { get; }

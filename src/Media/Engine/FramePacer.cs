@@ -19,7 +19,11 @@ internal sealed class FramePacer
         var frame = period ?? TimeSpan.FromMilliseconds(10);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(frame, TimeSpan.Zero, nameof(period));
         _ticksPerFrame = (long)(frame.TotalSeconds * Stopwatch.Frequency);
+        Period = frame;
     }
+
+    /// <summary>A frame's length.</summary>
+    public TimeSpan Period { get; }
 
     /// <summary>Frames that started more than one frame after their deadline.</summary>
     public long LateFrames { get; private set; }

@@ -51,10 +51,10 @@ public sealed class MediaNode : IAsyncDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<MediaNode>();
         if (options.Mode == NodeMode.Play)
             _playFile = LoadPlayFile(options.PlayFile!, options.EchoCanceller.SampleRate);
-        _metrics = new NodeMetrics(() => _sessions.Values);
+        _metrics = new NodeMetrics(() => _sessions.Values, () => AudioLoad, () => EncoderComplexity);
         _workers = new NodeWorker[options.AudioThreads];
         for (int i = 0; i < _workers.Length; i++)
-            _workers[i] = new NodeWorker(i);
+            _workers[i] = new NodeWorker(i, options.AdaptEncoderComplexity ? new EncoderComplexityGovernor(options.Codec.Opus.Complexity) : null);
     }
 
     /// <summary>The node's settings.</summary>
@@ -68,6 +68,18 @@ public sealed class MediaNode : IAsyncDisposable
 
     /// <summary>10 ms ticks the audio threads started more than a frame late: a node with more calls than CPU.</summary>
     public long LateAudioFrames => _workers.Sum(w => w.LateFrames);
+
+    /// <summary>
+    /// The busiest audio thread's share of its ticks spent running calls, smoothed over about a second; above 1 it falls
+    /// behind. 0 unless <see cref="MediaNodeOptions.AdaptEncoderComplexity"/> is on (the share is measured for it).
+    /// </summary>
+    public double AudioLoad => _workers.Max(w => w.Load);
+
+    /// <summary>
+    /// The lowest complexity an audio thread has its Opus encoders at now (see
+    /// <see cref="MediaNodeOptions.AdaptEncoderComplexity"/>); the configured one when that is off.
+    /// </summary>
+    public int EncoderComplexity => Options.AdaptEncoderComplexity ? _workers.Min(w => w.EncoderComplexity) : Options.Codec.Opus.Complexity;
 
     /// <summary>Raised, on a thread-pool thread, when a session ends.</summary>
     public event Action<NodeSession, string>? SessionEnded;

@@ -43,6 +43,13 @@ public sealed record MediaNodeOptions
     /// </summary>
     public AudioCodecOptions Codec { get; init; } = new() { OpusSampleRate = 16000, Opus = new() { Complexity = 2 } };
 
+    /// <summary>
+    /// Whether an audio thread short of time lowers its Opus encoders' complexity below <see cref="Codec"/>'s, one level at a
+    /// time down to 0, and raises it again when the load falls (see the node's <c>encoderComplexity</c> in
+    /// <c>/healthz</c>). On by default: calls played late cost more than the quality the lower levels give up.
+    /// </summary>
+    public bool AdaptEncoderComplexity { get; init; } = true;
+
     /// <summary>The jitter buffer's settings, or null for its defaults.</summary>
     public JitterBufferOptions? JitterBuffer { get; init; }
 

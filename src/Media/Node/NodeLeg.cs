@@ -69,5 +69,8 @@ internal sealed class NodeLeg : IDisposable
         _pipeline.Capture.ProcessFrame(frame);
     }
 
+    /// <summary>Sets the complexity of the encoder of the node's voice (Opus only), as the audio thread's load allows.</summary>
+    public void SetEncoderComplexity(int complexity) => _pipeline.SetEncoderComplexity(complexity);
+
     public void Dispose() => _pipeline.Dispose();
 }

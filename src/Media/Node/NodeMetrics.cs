@@ -4,7 +4,8 @@ namespace Beryl.Media.Node;
 
 /// <summary>
 /// The node's metrics under the meter <c>Beryl.Node</c>, for <c>dotnet-counters</c> or any OpenTelemetry exporter: calls
-/// active and started, packets, and per connected session its loss, jitter, echo attenuation and echo delay.
+/// active and started, packets, the audio threads' load and encoder complexity, and per connected session its loss,
+/// jitter, echo attenuation and echo delay.
 /// </summary>
 internal sealed class NodeMetrics : IDisposable
 {
@@ -15,8 +16,10 @@ internal sealed class NodeMetrics : IDisposable
     private readonly Counter<long> _callsStarted, _callsEnded;
     private long _endedPacketsSent, _endedPacketsReceived;
 
-    public NodeMetrics(Func<IEnumerable<NodeSession>> sessions)
+    public NodeMetrics(Func<IEnumerable<NodeSession>> sessions, Func<double> audioLoad, Func<int> encoderComplexity)
     {
+        _meter.CreateObservableGauge("beryl.node.audio.load", audioLoad, "1", "The busiest audio thread's share of its ticks spent running calls.");
+        _meter.CreateObservableGauge("beryl.node.encoder.complexity", encoderComplexity, "1", "The lowest Opus complexity the audio threads' load allows now.");
         _callsStarted = _meter.CreateCounter<long>("beryl.node.calls.started", "{call}", "Calls that connected.");
         _callsEnded = _meter.CreateCounter<long>("beryl.node.calls.ended", "{call}", "Sessions that ended, tagged with whether they had connected.");
         _meter.CreateObservableGauge("beryl.node.calls.active", () => sessions().Count(s => s.State == NodeSessionState.Connected), "{call}", "Calls carrying audio.");

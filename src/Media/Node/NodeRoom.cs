@@ -12,6 +12,7 @@ internal abstract class NodeRoom
 
     private readonly NodeSession?[] _sessions;
     private int _consecutiveErrors;
+    private int? _encoderComplexity;
 
     protected NodeRoom(int capacity, NodeSession first)
     {
@@ -57,7 +58,17 @@ internal abstract class NodeRoom
             return;
         }
         _sessions[slot] = session;
+        if (_encoderComplexity is int complexity)
+            session.Leg!.SetEncoderComplexity(complexity);
         OnJoined(slot);
+    }
+
+    /// <summary>Sets the complexity of every leg's encoder, and of legs that join later; runs on the room's audio thread.</summary>
+    public void SetEncoderComplexity(int complexity)
+    {
+        _encoderComplexity = complexity;
+        foreach (var session in _sessions)
+            session?.Leg?.SetEncoderComplexity(complexity);
     }
 
     /// <summary>Called on the audio thread when a second or later caller has joined.</summary>

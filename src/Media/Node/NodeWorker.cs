@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using Beryl.Media.Engine;
 
@@ -6,6 +7,7 @@ namespace Beryl.Media.Node;
 /// <summary>
 /// One audio thread of the node: every 10 ms it runs each of its rooms once. Rooms arrive through a lock-free queue;
 /// a finished room is dropped and released on the thread pool, so nothing on this thread waits for a file or a socket.
+/// With a <see cref="EncoderComplexityGovernor"/>, the time its rooms take sets their encoders' complexity.
 /// </summary>
 internal sealed class NodeWorker : IDisposable
 {
@@ -13,12 +15,19 @@ internal sealed class NodeWorker : IDisposable
     private readonly List<NodeRoom> _rooms = [];
     private readonly FramePacer _pacer = new();
     private readonly Thread _thread;
+    private readonly EncoderComplexityGovernor? _governor;
     private volatile bool _stopping;
     private int _roomCount;
     private long _lateFrames;
+    private int _encoderComplexity;
+    private double _load;
 
-    public NodeWorker(int index)
+    /// <param name="index">The thread's number, for its name.</param>
+    /// <param name="governor">Lowers the encoders' complexity while the thread is short of time; null keeps it as configured.</param>
+    public NodeWorker(int index, EncoderComplexityGovernor? governor = null)
     {
+        _governor = governor;
+        _encoderComplexity = governor?.Complexity ?? -1;
         _thread = new Thread(Run) { Name = $"beryl-node-audio-{index}", IsBackground = true, Priority = ThreadPriority.Highest };
         _thread.Start();
     }
@@ -29,10 +38,21 @@ internal sealed class NodeWorker : IDisposable
     /// <summary>Ticks that started more than 10 ms late: the thread had more work than time.</summary>
     public long LateFrames => Volatile.Read(ref _lateFrames);
 
+    /// <summary>The share of its ticks the thread spends running rooms, smoothed over about a second; 0 without a governor.</summary>
+    public double Load => Volatile.Read(ref _load);
+
+    /// <summary>The complexity the governor has the encoders at, or -1 without a governor (as configured).</summary>
+    public int EncoderComplexity => Volatile.Read(ref _encoderComplexity);
+
     public void Add(NodeRoom room)
     {
         Interlocked.Increment(ref _roomCount);
-        _commands.Enqueue(() => _rooms.Add(room));
+        _commands.Enqueue(() =>
+        {
+            _rooms.Add(room);
+            if (_governor is not null)
+                room.SetEncoderComplexity(_governor.Complexity);
+        });
     }
 
     /// <summary>Runs <paramref name="action"/> on the audio thread before its next tick.</summary>
@@ -43,6 +63,7 @@ internal sealed class NodeWorker : IDisposable
         while (!_stopping)
         {
             _pacer.WaitForNextFrame();
+            long start = Stopwatch.GetTimestamp();
             while (_commands.TryDequeue(out var command))
                 command();
             for (int i = _rooms.Count - 1; i >= 0; i--)
@@ -56,12 +77,25 @@ internal sealed class NodeWorker : IDisposable
                 ThreadPool.QueueUserWorkItem(static r => r.Release(), room, preferLocal: false);
             }
             Volatile.Write(ref _lateFrames, _pacer.LateFrames);
+            if (_governor is not null)
+                Govern(Stopwatch.GetElapsedTime(start) / _pacer.Period);
         }
         while (_commands.TryDequeue(out var command))
             command();
         foreach (var room in _rooms)
             room.Release();
         _rooms.Clear();
+    }
+
+    private void Govern(double busyShare)
+    {
+        if (_governor!.Update(busyShare))
+        {
+            foreach (var room in _rooms)
+                room.SetEncoderComplexity(_governor.Complexity);
+            Volatile.Write(ref _encoderComplexity, _governor.Complexity);
+        }
+        Volatile.Write(ref _load, _governor.Load);
     }
 
     /// <summary>Stops the thread and releases every room still on it.</summary>

@@ -7,13 +7,14 @@ public class LoadCommandTests
     [Test]
     public void A_sweep_and_its_settings_are_read()
     {
-        var settings = LoadCommand.Parse(["--sweep", "10,25,50", "--seconds", "30", "--ramp", "2", "--node-process"]);
+        var settings = LoadCommand.Parse(["--sweep", "10,25,50", "--fixed-complexity", "--seconds", "30", "--ramp", "2", "--node-process"]);
         Assert.Multiple(() =>
         {
             Assert.That(settings.Calls, Is.EqualTo(new[] { 10, 25, 50 }));
             Assert.That(settings.Seconds, Is.EqualTo(30));
             Assert.That(settings.CallsPerSecond, Is.EqualTo(2));
             Assert.That(settings.NodeProcess, Is.True);
+            Assert.That(settings.FixedComplexity, Is.True);
         });
     }
 
@@ -21,7 +22,7 @@ public class LoadCommandTests
     public void Without_arguments_ten_calls_are_held_a_minute()
     {
         var settings = LoadCommand.Parse([]);
-        Assert.That((settings.Calls, settings.Seconds, settings.NodeProcess), Is.EqualTo((new[] { 10 }, 60.0, false)));
+        Assert.That((settings.Calls, settings.Seconds, settings.NodeProcess, settings.FixedComplexity), Is.EqualTo((new[] { 10 }, 60.0, false, false)));
     }
 
     [TestCase(new[] { "--calls", "0" }, "'0' is not a positive whole number")]

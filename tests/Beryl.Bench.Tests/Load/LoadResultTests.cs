@@ -19,6 +19,8 @@ public class LoadResultTests
         RtpReceived = 1_000,
         Node = new NodeTotals(PacketsReceived: 1_000, PacketsSent: 1_000, AudioErrors: 0, ConcealedMs: 100),
         Machine = new MachineTimes(TimeSpan.FromSeconds(10), TimeSpan.Zero),
+        AudioLoad = 0.2,
+        EncoderComplexity = 2,
     };
 
     // 10 calls × 10 s × 50 packets a second each way.
@@ -34,6 +36,8 @@ public class LoadResultTests
         JitterMs = [1, 2, 3, 4, 5, 6, 7, 8, 9, 30],
         Node = new NodeTotals(Start.Node.PacketsReceived + nodeReceived, Start.Node.PacketsSent + 5_000, 0, concealedMs),
         Machine = new MachineTimes(TimeSpan.FromSeconds(10 + 9), TimeSpan.FromSeconds(0.5)),
+        AudioLoad = 0.65,
+        EncoderComplexity = 1,
     };
 
     private static LoadResult Measure(WindowMark end)
@@ -59,6 +63,9 @@ public class LoadResultTests
             Assert.That(result.ConcealedPercent, Is.EqualTo(0.5).Within(1e-9), "500 ms concealed of 100 call-seconds");
             Assert.That(result.JitterMeanMs, Is.EqualTo(7.5).Within(1e-9));
             Assert.That(result.JitterP95Ms, Is.EqualTo(30));
+            Assert.That(result.AudioLoad, Is.EqualTo(0.65), "the load at the end of the window");
+            Assert.That(result.Complexity, Is.EqualTo("2→1"), "the complexity the node lowered during the window");
+            Assert.That(result.Summary(), Does.Contain("audio load 0.65, Opus complexity 2→1"));
         });
     }
 

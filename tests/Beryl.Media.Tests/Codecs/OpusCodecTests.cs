@@ -100,6 +100,22 @@ public sealed class OpusCodecTests
         });
     }
 
+
+    [Test]
+    public void The_complexity_changes_between_frames_and_is_clamped()
+    {
+        var format = new AudioFormat(16_000, 1);
+        using var encoder = new OpusEncoder(format, options: new OpusEncoderOptions { Complexity = 2 });
+        float[] speech = CodecSignals.Speech(format.SampleRate, 0.2);
+        Assert.That(encoder.Complexity, Is.EqualTo(2));
+        encoder.SetComplexity(0);
+        Assert.That(encoder.Complexity, Is.Zero);
+        Assert.That(CodecSignals.Encode(encoder, speech).All(p => p.Length > 0), "frames encode after the change");
+        encoder.SetComplexity(99);
+        Assert.That(encoder.Complexity, Is.EqualTo(10));
+        encoder.SetComplexity(-1);
+        Assert.That(encoder.Complexity, Is.Zero);
+    }
     [TestCase(true)]
     [TestCase(false)]
     public void Dtx_sends_nothing_during_silence(bool dtx)

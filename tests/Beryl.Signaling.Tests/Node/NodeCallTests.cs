@@ -86,6 +86,8 @@ public class NodeCallTests
         Assert.That(measured["beryl.node.rtp.packets_sent"], Is.GreaterThan(40));
         Assert.That(measured, Does.ContainKey("beryl.node.aec.delay"), "the leg's echo delay is reported");
         Assert.That(measured["beryl.node.rtp.loss_ratio"], Is.LessThan(0.05));
+        Assert.That(measured["beryl.node.audio.load"], Is.GreaterThan(0).And.LessThan(0.3), "one call leaves the audio threads idle (the complexity rises again below 0.3)");
+        Assert.That(measured["beryl.node.encoder.complexity"], Is.EqualTo(harness.Node.Options.Codec.Opus.Complexity), "an idle node keeps the configured complexity");
     }
 
     [Test]
@@ -170,6 +172,8 @@ public class NodeCallTests
         using var health = JsonDocument.Parse(await http.GetStringAsync("healthz"));
         Assert.That(health.RootElement.GetProperty("status").GetString(), Is.EqualTo("ok"));
         Assert.That(health.RootElement.GetProperty("mode").GetString(), Is.EqualTo("bridge"));
+        Assert.That(health.RootElement.GetProperty("encoderComplexity").GetInt32(), Is.EqualTo(harness.Node.Options.Codec.Opus.Complexity));
+        Assert.That(health.RootElement.GetProperty("audioLoad").GetDouble(), Is.InRange(0, 0.3));
         using var stats = JsonDocument.Parse(await http.GetStringAsync("stats"));
         Assert.That(stats.RootElement.ValueKind, Is.EqualTo(JsonValueKind.Array));
         Assert.That(await http.GetStringAsync(""), Does.Contain("/ws"), "with no page, the root says where signaling is");

@@ -78,6 +78,22 @@ public sealed class OpusEncoder : IAudioEncoder
     /// </summary>
     public void SetPacketLossPercent(int percent) => Set(OpusNative.SetPacketLossPercentRequest, Math.Clamp(percent, 0, 100));
 
+    /// <summary>The encoder's complexity now, 0..10 (OPUS_GET_COMPLEXITY): set at creation, changed by <see cref="SetComplexity"/>.</summary>
+    public int Complexity
+    {
+        get
+        {
+            Get(OpusNative.GetComplexityRequest, out int complexity);
+            return complexity;
+        }
+    }
+
+    /// <summary>
+    /// Changes the complexity between frames (clamped to 0..10): lower costs less CPU for a little quality, e.g. for a
+    /// server with more calls than CPU.
+    /// </summary>
+    public void SetComplexity(int complexity) => Set(OpusNative.SetComplexityRequest, Math.Clamp(complexity, 0, 10));
+
     /// <summary>Changes the target bitrate (clamped to 6000..510000 bit/s), e.g. for congestion control.</summary>
     public void SetBitrate(int bitsPerSecond) => Set(OpusNative.SetBitrateRequest, Math.Clamp(bitsPerSecond, 6000, 510_000));
 

@@ -19,6 +19,7 @@ internal static partial class OpusNative
     public const int SetBitrateRequest = 4002;
     public const int GetBitrateRequest = 4003;
     public const int SetComplexityRequest = 4010;
+    public const int GetComplexityRequest = 4011;
     public const int SetInbandFecRequest = 4012;
     public const int SetPacketLossPercentRequest = 4014;
     public const int SetDtxRequest = 4016;
