@@ -19,6 +19,8 @@ internal sealed class DelayEstimator
     private const float MinSmoothing = 0.01f;
     private const float Separation = 8f;             // 2 ms: closer peaks are one peak
     private const float SilenceEnergy = 1e-6f * Block;   // -60 dBFS
+    // The loudest recent render block's energy falls 1 dB a second when nothing louder comes.
+    private const float RenderPeakDecay = 0.9977f;
 
     private readonly int _factor;
     private readonly int _lags;                      // frame lags searched, 0.._lags-1
@@ -47,6 +49,7 @@ internal sealed class DelayEstimator
     private int _searchCursor, _bestLag;
     private long _updates;
     private readonly float[] _renderBlockEnergy;
+    private float _renderPeakEnergy;
 
     /// <param name="sampleRate">Rate of the audio fed in.</param>
     /// <param name="maxDelaySamples">Longest delay searched, in samples at <paramref name="sampleRate"/>.</param>
@@ -110,9 +113,27 @@ internal sealed class DelayEstimator
         _fft.Forward(_renderLow, _xRe[slot], _xIm[slot]);
         SpectralMath.Power(_xRe[slot], _xIm[slot], _power, _simd);
         SpectralMath.Smooth(_power, _renderPower, 0.05f, _simd);
-        _renderBlockEnergy[slot] = SpectralMath.Energy(_renderLow.AsSpan(Block), _simd);
+        float energy = _renderBlockEnergy[slot] = SpectralMath.Energy(_renderLow.AsSpan(Block), _simd);
+        if (energy > _renderPeakEnergy && _renderPeakEnergy > SilenceEnergy) DiscountEvidence(MathF.Sqrt(_renderPeakEnergy / energy));
+        _renderPeakEnergy = Math.Max(energy, _renderPeakEnergy * RenderPeakDecay);
         _renderLow.AsSpan(Block).CopyTo(_renderLow);
         _renderBlocks++;
+    }
+
+    // A render block louder than any recent one scales what every lag has learnt by the rise in amplitude, so that
+    // evidence gathered from a much quieter render counts for little against the new one. Such a render is most often
+    // another source: the near-end talker whom the far end sends back faintly (its canceller leaking), which
+    // correlates with the capture at some lag. Weighed as much as the far-end talk that follows, that lag held the
+    // estimate for seconds after the talk began. Within one talker's level the scaling is small and the same for
+    // every lag, so which lag leads does not change; the estimate itself stays until a peak that stands out replaces it.
+    private void DiscountEvidence(float scale)
+    {
+        for (int p = 0; p < _lags; p++)
+        {
+            SpectralMath.Scale(_sRe[p], scale, _simd);
+            SpectralMath.Scale(_sIm[p], scale, _simd);
+            _peakValue[p] *= scale;
+        }
     }
 
     /// <summary>
