@@ -44,6 +44,7 @@ public sealed partial class JitterBuffer
     private double _filteredLevelMs;
     private double _energy;
     private int _accelerationWait;
+    private PlayoutTimeline _timeline;
 
     private enum PlayoutState
     {
@@ -74,12 +75,15 @@ public sealed partial class JitterBuffer
         {
             if (_pcm.Frames > 0)
             {
-                written += _pcm.Take(pcm[(written * _channels)..(frames * _channels)]);
+                int taken = _pcm.Take(pcm[(written * _channels)..(frames * _channels)]);
+                written += taken;
+                _timeline.Advance(taken);
                 continue;
             }
             if (_state != PlayoutState.Playing)
             {
                 pcm[(written * _channels)..].Clear();
+                _timeline.Advance(frames - written);
                 break;
             }
             underrun |= Produce();
@@ -198,6 +202,7 @@ public sealed partial class JitterBuffer
         _stretchTicks = 0;
         _stallFrames = 0;
         _fecArmed = false;
+        _timeline.Restart();
     }
 
     private long RelativeDelay(long arrivalMicroseconds, long timestamp) =>
@@ -332,6 +337,7 @@ public sealed partial class JitterBuffer
 
     private void DecodePacket(long timestamp, int frames, ReadOnlySpan<byte> payload)
     {
+        _timeline.Decoding((timestamp - ExtendedOrigin) * _sampleRate / _clockRate, _pcm.Frames);
         Span<float> destination = _pcm.GetWriteSpan(_decoder.MaxFrameSize);
         int decoded = _decoder.Decode(payload, destination);
         if (decoded < 0 || decoded > _decoder.MaxFrameSize)

@@ -67,6 +67,17 @@ public sealed partial class JitterBuffer
         _targetMs = Math.Max(_options.MinTargetDelayMs, SafetyMs);
     }
 
+    /// <summary>The rate of the PCM <see cref="Read"/> gives, the decoder's.</summary>
+    public int SampleRate => _sampleRate;
+
+    /// <summary>
+    /// Playout thread: how many frames later than the sender's own timing the audio read so far plays (negative:
+    /// earlier), from concealment while a late packet was awaited, time stretching and re-buffering; concealment of a
+    /// lost packet does not count. A receiver that cancels the echo of what it sends in what it reads (a server's leg,
+    /// whose microphone is the network) sees its echo path move by each change.
+    /// </summary>
+    public long PlayoutShiftFrames => _timeline.Shift;
+
     /// <summary>
     /// Network thread: hands over one RTP packet. The payload is copied into a queue slot; a payload larger than
     /// <see cref="JitterBufferOptions.MaxPayloadBytes"/>, or a full queue, drops the packet (counted). Never throws,
