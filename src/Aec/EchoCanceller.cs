@@ -65,6 +65,8 @@ public sealed class EchoCanceller
     private bool _aligned, _farEnd;
     private double _filterDelay = -1, _jumpTarget;
     private int _jumpFrames, _convergedFrames, _pathMove;
+    // Capture shifts reported by the application, by the capture frame (modulo the length) whose processing they reach.
+    private readonly int[] _reportedShifts;
     private int _framesSinceFollowing = ShapeTrustedFrames;
     private float _micPower, _outPower;
     private EchoCancellerStatistics _statistics;
@@ -104,6 +106,7 @@ public sealed class EchoCanceller
             for (int c = 0; c < _captureChannels; c++) _suppressors[c] = new EchoSuppressor(_block, fft, options.EnableComfortNoise, options.Seed + c, _simd, strongRender);
         }
         _lookAheadLines = Jagged(_captureChannels, _lookAhead);
+        _reportedShifts = new int[(_lookAhead + _block - 1) / _block + 1];
         _capture = Jagged(_captureChannels, _block);
         _error = Jagged(_captureChannels, _block);
         _echo = Jagged(_captureChannels, _block);
@@ -187,6 +190,20 @@ public sealed class EchoCanceller
         for (int c = 0; c < _captureChannels; c++)
             for (int i = 0; i < _block; i++)
                 output[i * _captureChannels + c] = (short)Math.Clamp(MathF.Round(_output[c][i] * 32768f), short.MinValue, short.MaxValue);
+    }
+
+    /// <summary>
+    /// Tells the canceller that the capture stream has moved against the render by <paramref name="samples"/> outside the
+    /// echo path: samples added to it (positive) or taken out of it (negative) after the last frame, as a jitter buffer
+    /// whose output is the capture does when it conceals, stretches or re-buffers (a server's leg, whose microphone is the
+    /// network). The echo then reaches the capture that much later or earlier; once the capture from after the move
+    /// leaves the look-ahead, the canceller moves its filter window with the path and keeps what it learnt of the room.
+    /// Call it from the capture thread, between frames.
+    /// </summary>
+    public void ReportCaptureShift(int samples)
+    {
+        int due = (int)((_captureFrames + _reportedShifts.Length - 1) % _reportedShifts.Length);
+        _reportedShifts[due] += samples;
     }
 
     /// <summary>A consistent snapshot of the statistics; safe to call from any thread.</summary>
@@ -325,6 +342,9 @@ public sealed class EchoCanceller
     // filter's own peak corrects what is left over in whole samples.
     private void UpdateAlignment()
     {
+        int slot = (int)(_captureFrames % _reportedShifts.Length);
+        _pathMove = Math.Max(_pathMove + _reportedShifts[slot], -(int)Math.Floor(_alignment));
+        _reportedShifts[slot] = 0;
         if (_pathMove != 0)
         {
             MoveWindow(_pathMove, withPath: true);

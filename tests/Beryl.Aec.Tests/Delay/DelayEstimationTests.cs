@@ -92,6 +92,36 @@ public class DelayEstimationTests
         Assert.That(aec.GetStatistics().DelayMs, Is.EqualTo(delayMs + moveMs).Within(2.0));
     }
 
+    // A server's leg: the capture is the network's audio out of a jitter buffer, which inserts 150 ms while it waits for
+    // a late packet. The application knows and says so; the canceller moves with the path as the moved capture leaves
+    // its look-ahead, and keeps cancelling. Unreported, the move is beyond the shift detector's range and waits for the
+    // delay estimator.
+    [TestCase(150)]
+    [TestCase(-30)]
+    public void FollowsACaptureShiftItIsTold(int shiftMs)
+    {
+        const int seconds = 12, delayMs = 100, moveAt = 7;
+        int shift = shiftMs * Rate / 1000, moveSample = moveAt * Rate;
+        var far = TestSignals.SpeechLike(seconds * Rate, Rate, 0.05, seed: 54);
+        var echo = TestSignals.Add(TestSignals.Echo(far, TestSignals.RoomEchoPath(Rate, 60, 0.5, seed: 55), delayMs * Rate / 1000), TestSignals.WhiteNoise(far.Length, 3e-4, seed: 56));
+        // Samples inserted into (or cut from) the capture at the move: concealment that the echo path never made.
+        var mic = shift >= 0
+            ? [.. echo[..moveSample], .. TestSignals.WhiteNoise(shift, 3e-4, seed: 57), .. echo[moveSample..^shift]]
+            : echo[..moveSample].Concat(echo[(moveSample - shift)..]).Concat(new float[-shift]).ToArray();
+
+        double Erle(bool report)
+        {
+            var aec = new EchoCanceller(new EchoCancellerOptions { SampleRate = Rate });
+            var output = Runner.Run(aec, far, mic, (frame, a) => { if (report && frame == moveAt * 100 - 1) a.ReportCaptureShift(shift); });
+            return Runner.Erle(mic, output, Rate, moveAt + 0.1, moveAt + 1.5);
+        }
+
+        double told = Erle(report: true), untold = Erle(report: false);
+        TestContext.Out.WriteLine($"capture shifted {shiftMs} ms: ERLE {told:F1} dB over the 1.4 s after it when told, {untold:F1} dB when not");
+        Assert.That(told, Is.GreaterThan(30));
+        Assert.That(told, Is.GreaterThan(untold + 6), "being told is worth it");
+    }
+
     [Test]
     public void InitialDelayIsUsedBeforeAnyEvidence()
     {
