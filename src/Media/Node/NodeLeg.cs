@@ -16,6 +16,7 @@ namespace Beryl.Media.Node;
 internal sealed class NodeLeg : IDisposable
 {
     private readonly CallAudioPipeline _pipeline;
+    private long _playoutShift;   // the jitter buffer's playout shift told to the canceller, in samples at Format's rate
 
     private NodeLeg(CallAudioPipeline pipeline, EchoCanceller? canceller, AudioFormat format)
     {
@@ -52,14 +53,25 @@ internal sealed class NodeLeg : IDisposable
         return true;
     }
 
-    /// <summary>The caller's next 10 ms: as received, and with the echo of the node's voice cancelled.</summary>
+    /// <summary>
+    /// The caller's next 10 ms: as received, and with the echo of the node's voice cancelled. What the jitter buffer
+    /// conceals or stretches moves the echo in what it plays as much as a moved echo path would: the canceller is told.
+    /// </summary>
     public void Receive(Span<float> received, Span<float> cleaned)
     {
         _pipeline.Render.ProcessFrame(received);
         if (Canceller is null)
+        {
             received.CopyTo(cleaned);
-        else
-            Canceller.ProcessCapture(received, cleaned);
+            return;
+        }
+        Canceller.ProcessCapture(received, cleaned);
+        long shift = Jitter.PlayoutShiftFrames * Format.SampleRate / Jitter.SampleRate;
+        if (shift != _playoutShift)
+        {
+            Canceller.ReportCaptureShift((int)(shift - _playoutShift));
+            _playoutShift = shift;
+        }
     }
 
     /// <summary>The node's next 10 ms to the caller: the canceller's reference, then encoded and sent.</summary>
