@@ -6,7 +6,7 @@ namespace Beryl.Media.Node;
 /// second, stays above <see cref="Crowded"/>, the complexity steps down one level at a time, and while it stays below
 /// <see cref="Roomy"/> it steps back up to the configured one. A thread that runs out of time plays every one of its
 /// calls late, which costs far more than the little quality the lower levels give up: the encoder was half a node leg's
-/// time at the configured complexity 2, and a quarter at 0 (the <c>load</c> benchmark's leg profile).
+/// time at the configured complexity 2, and under a third at 0 (the <c>load</c> benchmark's leg profile).
 /// </summary>
 internal sealed class EncoderComplexityGovernor
 {

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Beryl.Media.Engine;
 
 namespace Beryl.Media.Node;
