@@ -170,17 +170,5 @@ internal static class SpectralMath
     }
 
     /// <summary>Sum of squares.</summary>
-    public static float Energy(ReadOnlySpan<float> x, bool simd)
-    {
-        int n = x.Length, end = VectorEnd(n, simd), w = Vector<float>.Count, i = 0;
-        var acc = Vector<float>.Zero;
-        for (; i < end; i += w)
-        {
-            var v = new Vector<float>(x[i..]);
-            acc += v * v;
-        }
-        float sum = Vector.Sum(acc);
-        for (; i < n; i++) sum += x[i] * x[i];
-        return sum;
-    }
+    public static float Energy(ReadOnlySpan<float> x, bool simd) => Dot(x, x, simd);
 }
