@@ -413,7 +413,11 @@ public sealed class EchoCanceller
         bool armed = _aligned && _framesSinceFollowing < ShiftSearchFrames && lead.SingleTalkErle < FollowingErle;
         if (!_pathShift.Add(_capture[0], lead.EchoEstimate, armed, out double shift)) return;
         int move = (int)Math.Round(shift);
-        if (_alignment + move >= 0) _pathMove = move;
+        if (_alignment + move < 0) return;
+        _pathMove = move;
+        // A jitter buffer that stretched for a burst often catches up within a second, while a filter heard through a
+        // codec has not yet got back to removing 10 dB: the search stays open for the move back.
+        _framesSinceFollowing = 0;
     }
 
     private void SetAlignment(double alignment) => MoveWindow((int)Math.Round(alignment - _alignment), withPath: false);

@@ -17,7 +17,11 @@ internal sealed class PathShiftDetector
     private const int RangeMs = 64;
     private const float Memory = 0.7f;               // per active frame: the last three or so frames count
     private const float MinimumCorrelation = 0.5f;   // normalised: the echo estimate explains the microphone there
-    private const float Dominance = 2f;              // the new lag's correlation over what is left at lag zero
+    // A lag is a move when the echo estimate moved there would leave half the residual it leaves at lag zero (what is
+    // left at each lag with the best gain is 1 - c² of the microphone). A bare ratio of correlations missed moves of
+    // about a pitch period: a vowel still correlates with itself one period away, and by the time that faded the filter
+    // had begun to adapt away from what it knew.
+    private const float ResidualDrop = 0.5f;
     private const int SteadyFrames = 3;
     private const float ActiveEnergy = 1e-7f;        // -70 dBFS mean square
 
@@ -97,7 +101,8 @@ internal sealed class PathShiftDetector
             if (score > bestScore) (best, bestScore) = (lag, score);
         }
         // A peak on the edge of the range is no peak: the correlation may rise on beyond it.
-        bool moved = best != 0 && Math.Abs(best) < _range - 1 && bestScore > MinimumCorrelation && bestScore > Dominance * Normalised(_range);
+        float atZero = Math.Max(Normalised(_range), 0f);
+        bool moved = best != 0 && Math.Abs(best) < _range - 1 && bestScore > MinimumCorrelation && 1f - bestScore * bestScore < ResidualDrop * (1f - atZero * atZero);
         _steadyFrames = moved && Math.Abs(best - _candidate) <= 1 ? _steadyFrames + 1 : moved ? 1 : 0;
         _candidate = best;
         if (_steadyFrames < SteadyFrames) return false;
