@@ -10,10 +10,8 @@ namespace Beryl.Media.Jitter;
 internal struct PlayoutTimeline
 {
     private bool _anchored, _pending;
+    private long _position;    // frames output so far
     private long _anchorFrames, _anchorPosition, _pendingShift, _pendingAt;
-
-    /// <summary>Frames output so far.</summary>
-    public long Position { get; private set; }
 
     /// <summary>The shift of the audio output so far, in frames (positive: played later than the stream's timing).</summary>
     public long Shift { get; private set; }
@@ -21,8 +19,8 @@ internal struct PlayoutTimeline
     /// <summary>Accounts <paramref name="frames"/> more output.</summary>
     public void Advance(int frames)
     {
-        Position += frames;
-        if (_pending && Position > _pendingAt)
+        _position += frames;
+        if (_pending && _position > _pendingAt)
         {
             Shift = _pendingShift;
             _pending = false;
@@ -35,7 +33,7 @@ internal struct PlayoutTimeline
     /// </summary>
     public void Decoding(long streamFrames, int queuedFrames)
     {
-        long position = Position + queuedFrames;
+        long position = _position + queuedFrames;
         long latest = _pending ? _pendingShift : Shift;
         if (!_anchored)
         {

@@ -24,32 +24,37 @@ internal sealed class EncoderComplexityGovernor
 
     private readonly int _highest;
     private int _ticksSinceStep = HoldTicks;
+    private int _complexity;
+    private double _load;
 
     /// <param name="highest">The configured complexity, which the governor never exceeds.</param>
     public EncoderComplexityGovernor(int highest)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(highest);
         _highest = highest;
-        Complexity = highest;
+        _complexity = highest;
     }
 
-    /// <summary>The complexity the thread's encoders should run at now.</summary>
-    public int Complexity { get; private set; }
+    /// <summary>The complexity the thread's encoders should run at now; safe to read from any thread.</summary>
+    public int Complexity => Volatile.Read(ref _complexity);
 
-    /// <summary>The share of its ticks the thread spends working, smoothed over about a second (0..1, more when behind).</summary>
-    public double Load { get; private set; }
+    /// <summary>
+    /// The share of its ticks the thread spends working, smoothed over about a second (0..1, more when behind); safe to
+    /// read from any thread.
+    /// </summary>
+    public double Load => Volatile.Read(ref _load);
 
     /// <summary>Accounts one tick whose work took <paramref name="busyShare"/> of the tick; true when the complexity changed.</summary>
     public bool Update(double busyShare)
     {
-        Load += Smoothing * (Math.Max(0, busyShare) - Load);
+        double load = _load + Smoothing * (Math.Max(0, busyShare) - _load);
+        Volatile.Write(ref _load, load);
         if (++_ticksSinceStep < HoldTicks)
             return false;
-        int wanted = Load > Crowded ? Complexity - 1 : Load < Roomy ? Complexity + 1 : Complexity;
-        wanted = Math.Clamp(wanted, 0, _highest);
-        if (wanted == Complexity)
+        int wanted = Math.Clamp(load > Crowded ? _complexity - 1 : load < Roomy ? _complexity + 1 : _complexity, 0, _highest);
+        if (wanted == _complexity)
             return false;
-        Complexity = wanted;
+        Volatile.Write(ref _complexity, wanted);
         _ticksSinceStep = 0;
         return true;
     }

@@ -79,7 +79,7 @@ public sealed class MediaNode : IAsyncDisposable
     /// The lowest complexity an audio thread has its Opus encoders at now (see
     /// <see cref="MediaNodeOptions.AdaptEncoderComplexity"/>); the configured one when that is off.
     /// </summary>
-    public int EncoderComplexity => Options.AdaptEncoderComplexity ? _workers.Min(w => w.EncoderComplexity) : Options.Codec.Opus.Complexity;
+    public int EncoderComplexity => _workers.Min(w => w.EncoderComplexity) ?? Options.Codec.Opus.Complexity;
 
     /// <summary>Raised, on a thread-pool thread, when a session ends.</summary>
     public event Action<NodeSession, string>? SessionEnded;

@@ -19,15 +19,12 @@ internal sealed class NodeWorker : IDisposable
     private volatile bool _stopping;
     private int _roomCount;
     private long _lateFrames;
-    private int _encoderComplexity;
-    private double _load;
 
     /// <param name="index">The thread's number, for its name.</param>
     /// <param name="governor">Lowers the encoders' complexity while the thread is short of time; null keeps it as configured.</param>
     public NodeWorker(int index, EncoderComplexityGovernor? governor = null)
     {
         _governor = governor;
-        _encoderComplexity = governor?.Complexity ?? -1;
         _thread = new Thread(Run) { Name = $"beryl-node-audio-{index}", IsBackground = true, Priority = ThreadPriority.Highest };
         _thread.Start();
     }
@@ -39,10 +36,10 @@ internal sealed class NodeWorker : IDisposable
     public long LateFrames => Volatile.Read(ref _lateFrames);
 
     /// <summary>The share of its ticks the thread spends running rooms, smoothed over about a second; 0 without a governor.</summary>
-    public double Load => Volatile.Read(ref _load);
+    public double Load => _governor?.Load ?? 0;
 
-    /// <summary>The complexity the governor has the encoders at, or -1 without a governor (as configured).</summary>
-    public int EncoderComplexity => Volatile.Read(ref _encoderComplexity);
+    /// <summary>The complexity the governor has the encoders at, or null without a governor (as configured).</summary>
+    public int? EncoderComplexity => _governor?.Complexity;
 
     public void Add(NodeRoom room)
     {
@@ -77,25 +74,17 @@ internal sealed class NodeWorker : IDisposable
                 ThreadPool.QueueUserWorkItem(static r => r.Release(), room, preferLocal: false);
             }
             Volatile.Write(ref _lateFrames, _pacer.LateFrames);
-            if (_governor is not null)
-                Govern(Stopwatch.GetElapsedTime(start) / _pacer.Period);
+            if (_governor?.Update(Stopwatch.GetElapsedTime(start) / _pacer.Period) == true)
+            {
+                foreach (var room in _rooms)
+                    room.SetEncoderComplexity(_governor.Complexity);
+            }
         }
         while (_commands.TryDequeue(out var command))
             command();
         foreach (var room in _rooms)
             room.Release();
         _rooms.Clear();
-    }
-
-    private void Govern(double busyShare)
-    {
-        if (_governor!.Update(busyShare))
-        {
-            foreach (var room in _rooms)
-                room.SetEncoderComplexity(_governor.Complexity);
-            Volatile.Write(ref _encoderComplexity, _governor.Complexity);
-        }
-        Volatile.Write(ref _load, _governor.Load);
     }
 
     /// <summary>Stops the thread and releases every room still on it.</summary>

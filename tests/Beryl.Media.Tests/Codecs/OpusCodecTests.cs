@@ -100,7 +100,6 @@ public sealed class OpusCodecTests
         });
     }
 
-
     [Test]
     public void The_complexity_changes_between_frames_and_is_clamped()
     {
@@ -116,6 +115,7 @@ public sealed class OpusCodecTests
         encoder.SetComplexity(-1);
         Assert.That(encoder.Complexity, Is.Zero);
     }
+
     [TestCase(true)]
     [TestCase(false)]
     public void Dtx_sends_nothing_during_silence(bool dtx)
