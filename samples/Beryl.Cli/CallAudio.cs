@@ -95,9 +95,10 @@ internal sealed class CallAudio : IDisposable
         return stream;
     }
 
-    private WavFileSink CreateFileSink(string path, AudioFormat format)
+    // The loudspeaker thread writes it: the disk is written from a task, so that it cannot stall the call's audio.
+    private BackgroundWavFileSink CreateFileSink(string path, AudioFormat format)
     {
-        var sink = new WavFileSink(path, format, WavSampleFormat.Pcm16);
+        var sink = new BackgroundWavFileSink(path, format, WavSampleFormat.Pcm16);
         _owned.Add(sink);
         return sink;
     }

@@ -22,11 +22,10 @@ public class SourceSinkTests
         var tone = new ToneSource(Stereo48k, 440, 0.5f);
         var expected = new float[25 * Stereo48k.InterleavedSamplesPer10Ms];
         tone.Read(expected);
-        using (var sink = new WavFileSink(path, Stereo48k))
+        using (var sink = new BackgroundWavFileSink(path, Stereo48k))
         {
             for (int i = 0; i < expected.Length; i += Stereo48k.InterleavedSamplesPer10Ms)
                 sink.Write(expected.AsSpan(i, Stereo48k.InterleavedSamplesPer10Ms));
-            Assert.That(sink.FramesWritten, Is.EqualTo(expected.Length / 2));
         }
 
         using var source = new WavFileSource(path);

@@ -125,3 +125,26 @@ internal sealed class TempDirectory : IDisposable
             Directory.Delete(Path, recursive: true);
     }
 }
+
+/// <summary>Recordings of numbered blocks from a writer that drops what the disk cannot take.</summary>
+internal static class RecordedBlocks
+{
+    /// <summary>
+    /// Asserts that every block of <paramref name="samples"/> is in its place (block b starts with
+    /// <paramref name="valueOf"/>(b)) or silent, and returns how many are silent: the dropped ones.
+    /// </summary>
+    public static long CountSilentKeepingPlace(string name, float[] samples, int blockSamples, int blocks, Func<int, float> valueOf)
+    {
+        Assert.That(samples, Has.Length.EqualTo(blocks * blockSamples), $"{name} keeps every block's place");
+        long silent = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            float value = samples[b * blockSamples];
+            if (value == 0f)
+                silent++;
+            else
+                Assert.That(value, Is.EqualTo(valueOf(b)), $"{name}: block {b} is in its place");
+        }
+        return silent;
+    }
+}
