@@ -20,10 +20,11 @@ internal static class AecCommand
         var stats = new Option<string?>("--stats") { Description = "Also write per-second statistics and a summary as JSON.", HelpName = "stats.json" };
         var noSuppressor = new Option<bool>("--no-suppressor") { Description = "Linear filter only: turn the residual echo suppressor off." };
         var scalar = new Option<bool>("--scalar") { Description = "Use the scalar reference kernels instead of SIMD." };
+        var throughCodec = new Option<bool>("--echo-through-codec") { Description = "The echo came back through lossy codecs (a node's recorded leg: render.wav and received.wav)." };
 
         var command = new Command("aec", "Remove the echo of a far-end file from a microphone file.")
         {
-            far, mic, dir, output, mode, stats, noSuppressor, scalar,
+            far, mic, dir, output, mode, stats, noSuppressor, scalar, throughCodec,
         };
 
         command.Validators.Add(result =>
@@ -46,7 +47,8 @@ internal static class AecCommand
             parse.GetValue(mode) ?? "full",
             parse.GetValue(stats),
             parse.GetValue(noSuppressor),
-            parse.GetValue(scalar))));
+            parse.GetValue(scalar),
+            parse.GetValue(throughCodec))));
         return command;
     }
 
@@ -59,7 +61,8 @@ internal static class AecCommand
         string modeText,
         string? statsPath,
         bool noSuppressor,
-        bool scalar)
+        bool scalar,
+        bool echoThroughCodec)
     {
         var mode = modeText.Trim().ToLowerInvariant() switch
         {
@@ -86,6 +89,7 @@ internal static class AecCommand
             Mode = mode,
             EnableSuppressor = !noSuppressor,
             UseSimd = !scalar,
+            EchoThroughCodec = echoThroughCodec,
         };
 
         var seconds = new List<SecondStatistics>();

@@ -103,7 +103,7 @@ public sealed class EchoCanceller
             _suppressors = new EchoSuppressor[_captureChannels];
             // Render as loud as white noise at -50 dBFS in a bin is loud enough to learn the echo it leaves from.
             float strongRender = 1e-5f * 2 * _block * _partitions * _renderChannels;
-            for (int c = 0; c < _captureChannels; c++) _suppressors[c] = new EchoSuppressor(_block, fft, options.EnableComfortNoise, options.Seed + c, _simd, strongRender);
+            for (int c = 0; c < _captureChannels; c++) _suppressors[c] = new EchoSuppressor(_block, fft, options.EnableComfortNoise, options.Seed + c, _simd, strongRender, options.EchoThroughCodec);
         }
         _lookAheadLines = Jagged(_captureChannels, _lookAhead);
         _reportedShifts = new int[(_lookAhead + _block - 1) / _block + 1];
@@ -273,7 +273,7 @@ public sealed class EchoCanceller
                     && linear.EstimateShare > MovedPathEstimateShare && linear.EstimateErrorCorrelation < MovedPathCorrelation;
                 _addedEchoFrames[c] = addsEcho ? _addedEchoFrames[c] + 1 : 0;
                 bool pathMoved = _addedEchoFrames[c] >= MovedPathFrames;
-                s[c].Process(_error[c], _echo[c], linear.ErrorRenderCoherence, linear.SteadyErrorRenderCoherence, _render.PowerSum,
+                s[c].Process(_capture[c], _error[c], _echo[c], linear.ErrorRenderCoherence, linear.SteadyErrorRenderCoherence, _render.PowerSum,
                     filterErle < LostErle, filterErle > FollowingErle, pathMoved, farEnd, _output[c]);
                 doubleTalk |= s[c].DoubleTalk;
             }

@@ -52,6 +52,16 @@ public sealed record EchoCancellerOptions
     /// <summary>Run the residual echo suppressor after the linear filter. Default true.</summary>
     public bool EnableSuppressor { get; init; } = true;
 
+    /// <summary>
+    /// The echo comes back through lossy codecs, as on a server's leg: the render reached the loudspeaker through the
+    /// caller's decoder and the echo came back through its encoder. A codec keeps the echo's spectrum but, where it
+    /// codes noise-like sound, not its waveform: there the linear filter's estimate adds as much power as it removes,
+    /// and what is left looks like near-end talk. With this set, error power that the estimate added is taken as echo,
+    /// as loud as the estimate, unless the near end clearly talks. Default false: an acoustic path keeps the waveform,
+    /// and a talker quieter than the echo keeps more of its level.
+    /// </summary>
+    public bool EchoThroughCodec { get; init; }
+
     /// <summary>Fill suppressed spectrum with noise matching the ambient noise. Default true.</summary>
     public bool EnableComfortNoise { get; init; } = true;
 

@@ -14,7 +14,9 @@ namespace Beryl.Aec.Suppression;
 /// the residual left per unit of render power (learnt in far-end single talk too). The last needs neither
 /// phase nor a converged filter, so it holds when a codec or a jitter buffer's time stretching keeps the
 /// linear filter from following the echo path. Where the canceller finds that the path moved under a filter that
-/// followed it, the whole error is taken as echo until the filter has moved too.
+/// followed it, the whole error is taken as echo until the filter has moved too. When the echo comes back through
+/// codecs, a bin where subtracting the estimate added power is taken to hold echo as loud as the estimate, outside
+/// double talk (see <see cref="EchoCancellerOptions.EchoThroughCodec"/>).
 /// Gains are Wiener gains on a decision-directed signal-to-residual ratio
 /// (on twice the residual, unless the near end dominates a following filter's residual), smoothed over a band that
 /// widens with frequency (roughly perceptual resolution) and released more slowly than they attack (except where the
@@ -46,34 +48,44 @@ internal sealed class EchoSuppressor
     // per-room bounds were tried: they cost recorded bridge legs whose filters had not found the path yet.
     private const float CoherentEchoGain = 1f;
     private const float RenderResidualPace = 0.05f;
+    // Through a codec, a bin where subtracting the estimate added power, and whose estimate holds at least this share of
+    // the microphone's power, holds echo the codec left without its waveform (see EchoCancellerOptions.EchoThroughCodec).
+    private const float CodedEchoShare = 0.25f;
 
     private readonly int _bins;
-    private readonly bool _simd, _comfortNoise;
+    private readonly bool _simd, _comfortNoise, _echoThroughCodec;
     private readonly float _strongRender;
-    private readonly WindowedTransform _transform, _echoTransform;
+    private readonly WindowedTransform _transform, _echoTransform, _captureTransform;
     private readonly NoiseFloorEstimator _noise;
     private readonly ComfortNoiseGenerator _generator;
-    private readonly float[] _errorHistory, _echoHistory;
-    private readonly float[] _eRe, _eIm, _yRe, _yIm, _pe, _py, _residual, _residualShape, _residualPerRender, _learntResidual, _learntRender;
+    private readonly float[] _errorHistory, _echoHistory, _captureHistory;
+    private readonly float[] _eRe, _eIm, _yRe, _yIm, _mRe, _mIm, _pe, _py, _pm, _codedResidual, _residual, _residualShape, _residualPerRender, _learntResidual, _learntRender;
     private readonly float[] _gain, _previousGain, _smoothedGain, _previousCleanPower, _prefix, _noiseFill;
     private readonly int[] _bandWidth;
 
-    /// <summary><paramref name="strongRender"/>: per-bin render power (summed over the filter's window) above which the residual per unit of render is learnt.</summary>
-    public EchoSuppressor(int block, RealFft fft, bool comfortNoise, int seed, bool simd, float strongRender)
+    /// <summary>
+    /// <paramref name="strongRender"/>: per-bin render power (summed over the filter's window) above which the residual per
+    /// unit of render is learnt; <paramref name="echoThroughCodec"/>: see <see cref="EchoCancellerOptions.EchoThroughCodec"/>.
+    /// </summary>
+    public EchoSuppressor(int block, RealFft fft, bool comfortNoise, int seed, bool simd, float strongRender, bool echoThroughCodec = false)
     {
+        _echoThroughCodec = echoThroughCodec;
         _strongRender = strongRender;
         _bins = block + 1;
         _simd = simd;
         _comfortNoise = comfortNoise;
         _transform = new WindowedTransform(block, fft);
         _echoTransform = new WindowedTransform(block, fft);
+        _captureTransform = new WindowedTransform(block, fft);
         _noise = new NoiseFloorEstimator(_bins);
         _generator = new ComfortNoiseGenerator(seed);
         _errorHistory = new float[block];
         _echoHistory = new float[block];
+        _captureHistory = new float[block];
         _eRe = new float[_bins]; _eIm = new float[_bins];
         _yRe = new float[_bins]; _yIm = new float[_bins];
-        _pe = new float[_bins]; _py = new float[_bins];
+        _mRe = new float[_bins]; _mIm = new float[_bins];
+        _pe = new float[_bins]; _py = new float[_bins]; _pm = new float[_bins]; _codedResidual = new float[_bins];
         _residual = new float[_bins];
         _residualShape = new float[_bins];
         Array.Fill(_residualShape, 1f);
@@ -95,8 +107,9 @@ internal sealed class EchoSuppressor
     public bool DoubleTalk { get; private set; }
 
     /// <summary>
-    /// Suppresses one block. <paramref name="error"/> is the linear canceller's output, <paramref name="echo"/>
-    /// what it subtracted, <paramref name="renderCoherence"/> the per-bin coherence of its error with the render and
+    /// Suppresses one block. <paramref name="capture"/> is the microphone block (read only when the echo comes through
+    /// a codec), <paramref name="error"/> the linear canceller's output, <paramref name="echo"/> what it subtracted,
+    /// <paramref name="renderCoherence"/> the per-bin coherence of its error with the render and
     /// <paramref name="steadyRenderCoherence"/> the same over a longer time, <paramref name="renderPower"/> the per-bin
     /// render power summed over the filter's window, which bounds the coherent estimate and is used while
     /// <paramref name="filterLost"/> says that the linear filter removes next to nothing; <paramref name="filterFollows"/>
@@ -108,7 +121,7 @@ internal sealed class EchoSuppressor
     /// passes its noise threshold in many bins by chance, and each of those would cut the talker as if it were echo.
     /// Outside double talk the quick one catches a filter that loses the echo path within a few frames.
     /// </remarks>
-    public void Process(ReadOnlySpan<float> error, ReadOnlySpan<float> echo, ReadOnlySpan<float> renderCoherence, ReadOnlySpan<float> steadyRenderCoherence,
+    public void Process(ReadOnlySpan<float> capture, ReadOnlySpan<float> error, ReadOnlySpan<float> echo, ReadOnlySpan<float> renderCoherence, ReadOnlySpan<float> steadyRenderCoherence,
         ReadOnlySpan<float> renderPower, bool filterLost, bool filterFollows, bool errorIsEcho, bool farEndActive, Span<float> output)
     {
         var coherence = DoubleTalk ? steadyRenderCoherence : renderCoherence;
@@ -116,10 +129,15 @@ internal sealed class EchoSuppressor
         _echoTransform.Analyze(_echoHistory, echo, _yRe, _yIm);
         SpectralMath.Power(_eRe, _eIm, _pe, _simd);
         SpectralMath.Power(_yRe, _yIm, _py, _simd);
+        if (_echoThroughCodec)
+        {
+            _captureTransform.Analyze(_captureHistory, capture, _mRe, _mIm);
+            SpectralMath.Power(_mRe, _mIm, _pm, _simd);
+        }
         _noise.Update(_pe, _py);
         var noise = _noise.Floor;
 
-        float residualSum = 0f, nearSum = 0f, noiseSum = 0f;
+        float residualSum = 0f, codedSum = 0f, nearSum = 0f, noiseSum = 0f;
         for (int k = 0; k < _bins; k++)
         {
             float pe = _pe[k], py = _py[k];
@@ -129,11 +147,16 @@ internal sealed class EchoSuppressor
             float residual = errorIsEcho ? pe : Math.Max(Math.Max(fromEstimate, fromCoherence), fromRender);
             residual = Math.Max(Math.Max(residual, ReverbDecay * _residual[k]), SpectralMath.PowerFloor);
             _residual[k] = residual;
+            float coded = _echoThroughCodec && pe > _pm[k] && py > CodedEchoShare * _pm[k] ? Math.Max(residual, py) : residual;
+            _codedResidual[k] = coded;
             residualSum += residual;
+            codedSum += coded;
             noiseSum += noise[k];
-            nearSum += Math.Max(pe - 2f * residual - 2f * noise[k], 0f);
+            nearSum += Math.Max(pe - 2f * coded - 2f * noise[k], 0f);
         }
-        DoubleTalk = farEndActive && nearSum > residualSum + 1e-9f * _bins && nearSum > noiseSum;
+        DoubleTalk = farEndActive && nearSum > codedSum + 1e-9f * _bins && nearSum > noiseSum;
+        // In double talk the talker keeps the plain estimate: the coded one would cut it wherever the echo is as loud.
+        if (_echoThroughCodec && !DoubleTalk) _codedResidual.CopyTo(_residual, 0);
         bool nearEndDominates = filterFollows && DoubleTalk && nearSum > NearEndDominance * residualSum;
         if (farEndActive && !errorIsEcho) LearnResidualShape(noise, renderPower);
 

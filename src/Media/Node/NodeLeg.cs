@@ -46,8 +46,9 @@ internal sealed class NodeLeg : IDisposable
         var pipelineOptions = new AudioEngineOptions { EchoCancellation = false, Codec = options.Codec, JitterBuffer = options.JitterBuffer };
         if (!CallAudioPipeline.TryCreate(codec, pipelineOptions, format, format, send, out var pipeline, out error))
             return false;
+        // A leg's echo comes back through the caller's decoder and encoder.
         var canceller = options.EchoCancellation
-            ? new EchoCanceller(options.EchoCanceller with { CaptureChannels = 1, RenderChannels = 1 })
+            ? new EchoCanceller(options.EchoCanceller with { CaptureChannels = 1, RenderChannels = 1, EchoThroughCodec = true })
             : null;
         leg = new NodeLeg(pipeline, canceller, format);
         return true;
