@@ -47,6 +47,20 @@ public class AecCommandTests
         Assert.That(format, Is.EqualTo(new WavFormat(48000, 2, WavSampleFormat.Float32)));
     }
 
+    // A node's recorded leg is cancelled as the node does it (the option's effect is tested with Opus in the media tests).
+    [Test]
+    public void EchoThroughCodec_IsTakenForANodesRecordedLeg()
+    {
+        string far = TestAudio.Write(_dir["render.wav"], 16000, 1, 32000, WavSampleFormat.Float32);
+        string mic = TestAudio.Write(_dir["received.wav"], 16000, 1, 32000, WavSampleFormat.Float32, seed: 4);
+        string output = _dir["cleaned.wav"];
+
+        var run = CliRun.Of("aec", "--far", far, "--mic", mic, "--out", output, "--echo-through-codec");
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(TestAudio.Info(output).Frames, Is.EqualTo(32000));
+    }
+
     [TestCase(WavSampleFormat.Pcm24)]
     [TestCase(WavSampleFormat.Pcm32)]
     [TestCase(WavSampleFormat.Pcm8)]
