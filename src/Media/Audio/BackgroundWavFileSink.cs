@@ -4,8 +4,8 @@ namespace Beryl.Media.Audio;
 
 /// <summary>
 /// A WAV file an audio thread can write: <see cref="Write"/> only copies the audio into a lock-free queue, and a task
-/// writes it to disk. A disk that blocks (the kernel throttling a writer while it flushes dirty pages can take a
-/// second) then costs dropped audio, written as silence and counted, instead of a stalled loudspeaker or capture tick.
+/// writes it to disk. A write the disk holds up (a slow or busy disk, or the kernel throttling writers while it flushes
+/// dirty pages) then costs dropped audio, written as silence and counted, instead of a stalled loudspeaker or capture tick.
 /// Dispose once the audio thread has stopped writing: it writes what is queued and closes the file.
 /// </summary>
 public sealed class BackgroundWavFileSink : IAudioSink, IDisposable, IAsyncDisposable
