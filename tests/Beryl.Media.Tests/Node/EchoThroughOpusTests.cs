@@ -1,6 +1,7 @@
 using Beryl.Aec;
 using Beryl.Media.Audio;
 using Beryl.Media.Codecs.Opus;
+using Beryl.Media.Tests.Audio;
 using Beryl.Media.Tests.Codecs;
 using Beryl.TestVectors.Dsp;
 using Beryl.TestVectors.Synthesis;
@@ -25,7 +26,7 @@ public sealed class EchoThroughOpusTests
     public void A_canceller_told_that_its_echo_comes_through_a_codec_removes_more_of_it()
     {
         var far = new SpeechSynthesizer(TalkerVoice.Female, Rate, new DeterministicRandom(5, "far")).Talk(12 * Rate);
-        float gain = 0.05f / (float)CodecSignals.Rms(far);
+        float gain = 0.05f / (float)SignalMeasure.Rms(far);
         for (int i = 0; i < far.Length; i++) far[i] *= gain;
 
         float[] played = ThroughOpus(far);
@@ -56,20 +57,12 @@ public sealed class EchoThroughOpusTests
         for (int i = 0; i < response.Length; i++)
             response[i] = (float)((random.NextDouble() * 2 - 1) * 0.3 * Math.Exp(-i / (0.03 * Rate)));
         response[0] = 1f;
-        double norm = Math.Sqrt(response.Sum(h => (double)h * h));
-        var echo = new float[played.Length];
-        for (int n = delaySamples; n < echo.Length; n++)
-        {
-            double sum = 0;
-            for (int k = 0; k < response.Length && k <= n - delaySamples; k++)
-                sum += response[k] * played[n - delaySamples - k];
-            echo[n] = (float)(0.316 * sum / norm);
-        }
-        return echo;
+        double gain = 0.316 / Math.Sqrt(response.Sum(h => (double)h * h));
+        return SignalMeasure.DirectConvolution(played, response, delaySamples, played.Length).Select(y => (float)(gain * y)).ToArray();
     }
 
-    // Mic over output power once the canceller has had 6 s; the output's latency (look-ahead and the suppressor's block)
-    // is far shorter than the 6 s measured, so the two powers cover the same talk.
+    // Mic over output power once the canceller has had 6 s, from equal frames' mean squares; the output's latency
+    // (look-ahead and the suppressor's block) is far shorter than the 6 s measured, so the two cover the same talk.
     private static double ErleDb(float[] far, float[] mic, bool echoThroughCodec)
     {
         const int settledFrames = 600;
@@ -83,17 +76,9 @@ public sealed class EchoThroughOpusTests
             canceller.ProcessCapture(mic.AsSpan(f * Frame, Frame), output);
             if (f < settledFrames)
                 continue;
-            micEnergy += Energy(mic.AsSpan(f * Frame, Frame));
-            outputEnergy += Energy(output);
+            micEnergy += Math.Pow(SignalMeasure.Rms(mic.AsSpan(f * Frame, Frame)), 2);
+            outputEnergy += Math.Pow(SignalMeasure.Rms(output), 2);
         }
         return 10 * Math.Log10(micEnergy / outputEnergy);
-    }
-
-    private static double Energy(ReadOnlySpan<float> x)
-    {
-        double sum = 0;
-        foreach (float v in x)
-            sum += (double)v * v;
-        return sum;
     }
 }
