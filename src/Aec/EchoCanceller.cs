@@ -30,9 +30,11 @@ public sealed class EchoCanceller
     private const float LostErle = 2f;              // 3 dB: the filter follows no echo path
     private const float FollowingErle = 10f;        // 10 dB: the filter removes most of the echo
     private const int ShapeTrustedFrames = 300;     // far-end frames after the filter last followed its path
-    // A jitter buffer's move shows within a few frames of the loss; a filter that has struggled for longer is not
-    // looking at a moved path, and the shift search (some 80k multiply-adds a frame) stops.
-    private const int ShiftSearchFrames = 50;
+    // A jitter buffer's move shows within a few frames of the loss, but one that waited out a burst moves again as it
+    // catches up, by a pitch period at a time for a second or more, while a filter heard through a codec stays under
+    // 10 dB between the moves. A filter that has struggled for longer than that is not looking at a moved path, and
+    // the shift search (some 120k multiply-adds a frame) stops.
+    private const int ShiftSearchFrames = 150;
     // A filter that followed its path and suddenly removes next to nothing, while its estimate is as loud as the
     // microphone and the error is its negative more than anything, subtracts the echo where it no longer is: the path
     // moved, and what is left is echo, whatever its level. Near-end talk that brings a following filter's ERLE under

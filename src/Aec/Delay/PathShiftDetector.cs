@@ -14,7 +14,9 @@ namespace Beryl.Aec.Delay;
 internal sealed class PathShiftDetector
 {
     private const int Rate = 8000;
-    private const int RangeMs = 64;
+    // A caller's jitter buffer that waited out a burst of late packets (a machine that froze for a moment) moves its
+    // playout by 60-100 ms at once.
+    private const int RangeMs = 96;
     private const float Memory = 0.7f;               // per active frame: the last three or so frames count
     private const float MinimumCorrelation = 0.5f;   // normalised: the echo estimate explains the microphone there
     // A lag is a move when the echo estimate moved there would leave half the residual it leaves at lag zero (what is
