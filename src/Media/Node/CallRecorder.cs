@@ -67,8 +67,9 @@ internal sealed class CallRecorder : IAsyncDisposable
             {
                 await track.DisposeAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
+                // The other tracks still get their headers written and their files closed.
                 failure ??= e;
             }
         }

@@ -180,15 +180,6 @@ internal static class CodecSignals
         return 10 * Math.Log10(signal / Math.Max(noise, 1e-20));
     }
 
-    /// <summary>Root mean square of a span.</summary>
-    public static double Rms(ReadOnlySpan<float> samples)
-    {
-        double sum = 0;
-        foreach (float s in samples)
-            sum += s * s;
-        return samples.IsEmpty ? 0 : Math.Sqrt(sum / samples.Length);
-    }
-
     /// <summary>Ignores the test when libopus is missing, unless <c>BERYL_REQUIRE_OPUS=1</c> (CI) makes that a failure.</summary>
     public static void RequireOpus()
     {

@@ -1,4 +1,5 @@
 using Beryl.Media.Codecs;
+using Beryl.Media.Tests.Audio;
 
 namespace Beryl.Media.Tests.Codecs;
 
@@ -99,14 +100,14 @@ public sealed class G711CodecTests
         double largestStep = 0;
         for (int i = decoded.Length - Frame; i < decoded.Length; i++)
             largestStep = Math.Max(largestStep, Math.Abs(decoded[i] - decoded[i - 1]));
-        double level = CodecSignals.Rms(decoded.AsSpan(decoded.Length - Frame));
+        double level = SignalMeasure.Rms(decoded.AsSpan(decoded.Length - Frame));
         TestContext.Out.WriteLine($"first 10 ms vs the true continuation: correlation {firstTen:0.000}; junction {junction:0.0000} (largest step {largestStep:0.0000})");
         Assert.Multiple(() =>
         {
             Assert.That(firstTen, Is.GreaterThan(0.95), "the repeated period continues the waveform");
             Assert.That(junction, Is.LessThanOrEqualTo(largestStep), "no click where concealment starts");
-            Assert.That(CodecSignals.Rms(concealed.AsSpan(0, 80)), Is.InRange(level * 0.8, level * 1.25), "full level for 10 ms");
-            Assert.That(CodecSignals.Rms(concealed.AsSpan(240, 80)), Is.InRange(level * 0.3, level * 0.7), "half way through the fade at 30..40 ms");
+            Assert.That(SignalMeasure.Rms(concealed.AsSpan(0, 80)), Is.InRange(level * 0.8, level * 1.25), "full level for 10 ms");
+            Assert.That(SignalMeasure.Rms(concealed.AsSpan(240, 80)), Is.InRange(level * 0.3, level * 0.7), "half way through the fade at 30..40 ms");
             Assert.That(concealed[480..], Is.All.EqualTo(0f), "silent from 60 ms");
         });
     }
@@ -151,7 +152,7 @@ public sealed class G711CodecTests
         Assert.That(a.DecodeFec(packets[0], fec), Is.EqualTo(Frame));
         Assert.That(b.Conceal(plc), Is.EqualTo(Frame));
         Assert.That(fec, Is.EqualTo(plc));
-        Assert.That(CodecSignals.Rms(fec), Is.GreaterThan(0.01));
+        Assert.That(SignalMeasure.Rms(fec), Is.GreaterThan(0.01));
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using Beryl.Media.Audio;
 using Beryl.Media.Codecs.Opus;
+using Beryl.Media.Tests.Audio;
 
 namespace Beryl.Media.Tests.Codecs;
 
@@ -146,7 +147,7 @@ public sealed class OpusCodecTests
         {
             fecError += LossError(packets, lost, reference, useFec: true);
             plcError += LossError(packets, lost, reference, useFec: false);
-            energy += Math.Pow(CodecSignals.Rms(reference.AsSpan(lost * Frame, Frame)), 2) * Frame;
+            energy += Math.Pow(SignalMeasure.Rms(reference.AsSpan(lost * Frame, Frame)), 2) * Frame;
         }
 
         TestContext.Out.WriteLine($"error against the loss-free decode: FEC {10 * Math.Log10(fecError / energy):0.0} dB, PLC {10 * Math.Log10(plcError / energy):0.0} dB");
@@ -186,10 +187,10 @@ public sealed class OpusCodecTests
         double largestStep = 0;
         for (int i = decoded.Length - Frame; i < decoded.Length; i++)
             largestStep = Math.Max(largestStep, Math.Abs(decoded[i] - decoded[i - 1]));
-        double before = CodecSignals.Rms(decoded.AsSpan(decoded.Length - Frame));
-        double first = CodecSignals.Rms(concealed.AsSpan(0, Frame));
-        double fading = CodecSignals.Rms(concealed.AsSpan(Rate / 5, Rate / 20));
-        double late = CodecSignals.Rms(concealed.AsSpan(Rate * 3 / 10));
+        double before = SignalMeasure.Rms(decoded.AsSpan(decoded.Length - Frame));
+        double first = SignalMeasure.Rms(concealed.AsSpan(0, Frame));
+        double fading = SignalMeasure.Rms(concealed.AsSpan(Rate / 5, Rate / 20));
+        double late = SignalMeasure.Rms(concealed.AsSpan(Rate * 3 / 10));
         TestContext.Out.WriteLine($"junction step {junction:0.0000} (largest step in the last frame {largestStep:0.0000}); RMS: last 20 ms {before:0.0000}, first concealed 20 ms {first:0.0000}, 200..250 ms {fading:0.0000}, after 300 ms {late}; first sample after the loss {resumed[0]:0.00000}");
         Assert.Multiple(() =>
         {
@@ -198,7 +199,7 @@ public sealed class OpusCodecTests
             Assert.That(fading, Is.GreaterThan(0).And.LessThan(first / 2), "fading 200 ms into the loss");
             Assert.That(late, Is.Zero, "silent after 300 ms");
             Assert.That(Math.Abs(resumed[0]), Is.LessThan(largestStep), "the audio after the loss fades in");
-            Assert.That(CodecSignals.Rms(resumed.AsSpan(Frame / 2, Frame / 2)), Is.GreaterThan(before * 0.3), "and is at full level soon");
+            Assert.That(SignalMeasure.Rms(resumed.AsSpan(Frame / 2, Frame / 2)), Is.GreaterThan(before * 0.3), "and is at full level soon");
         });
     }
 

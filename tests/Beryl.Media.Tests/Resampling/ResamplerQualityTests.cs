@@ -1,4 +1,5 @@
 using Beryl.Media.Resampling;
+using Beryl.Media.Tests.Audio;
 using static Beryl.Media.Tests.Resampling.ResamplerSignals;
 
 namespace Beryl.Media.Tests.Resampling;
@@ -63,7 +64,7 @@ public sealed class ResamplerQualityTests
             // From the output Nyquist itself up to just below the input Nyquist.
             double frequency = outputRate / 2.0 + i / 8.0 * (0.995 * inputRate / 2 - outputRate / 2.0);
             var (_, output, start) = Run(inputRate, outputRate, frequency);
-            double level = Db(Rms(output.AsSpan(start)) / (Amplitude / Math.Sqrt(2)));
+            double level = Db(SignalMeasure.Rms(output.AsSpan(start)) / (Amplitude / Math.Sqrt(2)));
             if (level > worst)
                 (worst, worstFrequency) = (level, frequency);
         }

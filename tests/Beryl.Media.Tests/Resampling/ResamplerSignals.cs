@@ -87,13 +87,5 @@ internal static class ResamplerSignals
         return (Math.Sqrt(a * a + b * b), Math.Atan2(b, a), Math.Sqrt(residual / signal.Length));
     }
 
-    public static double Rms(ReadOnlySpan<float> x)
-    {
-        double sum = 0;
-        foreach (float v in x)
-            sum += (double)v * v;
-        return Math.Sqrt(sum / x.Length);
-    }
-
     public static double Db(double ratio) => 20 * Math.Log10(ratio);
 }
