@@ -33,7 +33,6 @@ public sealed class AudioEngine : IDisposable
     private FramePacer? _capturePacer, _renderPacer;
     private volatile bool _stopping;
     private long _capturedFrames, _renderedFrames, _frameErrors;
-    private long _playoutClock;
     private volatile bool _microphoneEnded;
     private volatile string? _lastError;
 
@@ -82,9 +81,8 @@ public sealed class AudioEngine : IDisposable
 
         if (_options.Pacing == AudioPacing.Clock)
         {
-            // Both catch up at the same pace, so that a simulated room's loudspeaker keeps ahead of its microphone.
-            _capturePacer = new FramePacer(gentleCatchUp: true);
-            _renderPacer = new FramePacer(gentleCatchUp: true);
+            _capturePacer = new FramePacer();
+            _renderPacer = new FramePacer();
         }
         _captureThread = StartAudioThread("beryl-capture", CaptureLoop);
         _renderThread = StartAudioThread("beryl-render", RenderLoop);
@@ -151,22 +149,8 @@ public sealed class AudioEngine : IDisposable
         return thread;
     }
 
-    // A packet's arrival is timed on the clock that plays it: the frames rendered so far, and the time into the current one.
-    // A stall of the whole machine stops that clock as well as the sender, so the packets it held up are not late for
-    // the playout, and the jitter buffer does not take the stall for network jitter and raise its delay.
-    private void OnRtpPacket(in RtpHeader header, ReadOnlySpan<byte> payload)
-    {
-        long clock = Volatile.Read(ref _playoutClock);
-        uint intoFrame = unchecked((uint)NowMicroseconds() - (uint)clock);
-        _pipeline!.Jitter.Insert(header, payload, (clock >>> 32) * 10_000 + Math.Min(intoFrame, 10_000u));
-    }
-
-    // The frame the render thread is on (high half) and when it began, in microseconds modulo 2^32 (low half): one
-    // word, so that the network thread never pairs a frame with another frame's start.
-    private void StartPlayoutFrame(long frame) =>
-        Volatile.Write(ref _playoutClock, (frame << 32) | (uint)NowMicroseconds());
-
-    private static long NowMicroseconds() => Stopwatch.GetTimestamp() * 1_000_000 / Stopwatch.Frequency;
+    private void OnRtpPacket(in RtpHeader header, ReadOnlySpan<byte> payload) =>
+        _pipeline!.Jitter.Insert(header, payload, Stopwatch.GetTimestamp() * 1_000_000 / Stopwatch.Frequency);
 
     private void CaptureLoop()
     {
@@ -199,7 +183,6 @@ public sealed class AudioEngine : IDisposable
         while (!_stopping)
         {
             _renderPacer?.WaitForNextFrame();
-            StartPlayoutFrame(_renderedFrames);
             try
             {
                 _pipeline!.Render.ProcessFrame(frame);

@@ -104,7 +104,7 @@ public class BridgeCallTests
     }
 
     [Test]
-    [Ignore("Both legs reach 20-36 dB in 6 of 8 runs on the 2-core VM. In the others a jitter buffer moves a leg's echo: "
+    [Ignore("Both legs reach 20-36 dB in about 6 runs in 10 on the 2-core VM. In the others a jitter buffer moves a leg's echo: "
         + "the VM freezes whole for 30-230 ms a few times a minute (a 2 ms sleep loop sees it in every process at once, "
         + "mlock or not), a buffer that waits out the late burst moves its playout 60-100 ms, and the leg's canceller needs "
         + "2-4 s to find the path again: open in issue 5")]
