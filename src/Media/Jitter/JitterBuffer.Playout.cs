@@ -18,6 +18,9 @@ public sealed partial class JitterBuffer
     private const int MaxAccelerationWait = 5;
     private const double FarAboveTargetMs = 100;
 
+    // A stream's first seconds are its worst (the sender and the path warm up): a stall then is not held.
+    private const double StallHoldStartMs = 2000;
+
     private readonly JitterPacketStore _store;
     private readonly NetworkDelayEstimator _delays;
     private readonly PlayoutPcm _pcm;
@@ -41,6 +44,10 @@ public sealed partial class JitterBuffer
     private uint _candidateTimestamp;
     private double _packetMs = 20;
     private double _targetMs;
+    private double _targetBeforeStallMs;
+    private double _heldTargetMs;
+    private long _holdUntilFrame;
+    private long _playingSinceFrame;
     private double _filteredLevelMs;
     private double _energy;
     private int _accelerationWait;
@@ -157,7 +164,7 @@ public sealed partial class JitterBuffer
             if (_anchored || !_store.TryGetNewest(out long newest, out _, out _) || newest - sequence >= _store.Capacity)
             {
                 _counters.Late++;
-                _delays.Add(RelativeDelay(packet.ArrivalMicroseconds, timestamp));
+                AddDelay(packet.ArrivalMicroseconds, timestamp);
                 return;
             }
             _nextSequence = sequence;
@@ -169,7 +176,7 @@ public sealed partial class JitterBuffer
             _counters.Duplicates++;
             return;
         }
-        _delays.Add(RelativeDelay(packet.ArrivalMicroseconds, timestamp));
+        AddDelay(packet.ArrivalMicroseconds, timestamp);
         _packetMs = frames * 1000.0 / _sampleRate;
     }
 
@@ -205,8 +212,15 @@ public sealed partial class JitterBuffer
         _timeline.Restart();
     }
 
-    private long RelativeDelay(long arrivalMicroseconds, long timestamp) =>
-        arrivalMicroseconds - (long)((timestamp - ExtendedOrigin) * 1_000_000.0 / _clockRate);
+    // The packets that reach a buffer waiting out a stall it will hold measure that stall, which the hold already
+    // covers: counted in the spread too, they would raise the target over the held delay, and the buffer would stretch
+    // up to it and play the surplus back down again, moving the playout each time.
+    private void AddDelay(long arrivalMicroseconds, long timestamp)
+    {
+        if (_stretchTicks > 0 && HoldsStalls())
+            return;
+        _delays.Add(arrivalMicroseconds - (long)((timestamp - ExtendedOrigin) * 1_000_000.0 / _clockRate));
+    }
 
     private void UpdateTarget()
     {
@@ -240,6 +254,8 @@ public sealed partial class JitterBuffer
         _fecArmed = false;
         _filteredLevelMs = spanMs - sawtoothMs;
         _accelerationWait = 0;
+        _holdUntilFrame = 0;
+        _playingSinceFrame = _playedFrames;
         _state = PlayoutState.Playing;
     }
 
@@ -257,7 +273,7 @@ public sealed partial class JitterBuffer
     {
         UpdateTarget();
         _filteredLevelMs += (LevelMs() - _filteredLevelMs) * LevelSmoothing;
-        double upper = _targetMs + _packetMs + 5;
+        double upper = EffectiveTargetMs() + _packetMs + 5;
         double lower = _targetMs - 5;
 
         if (_filteredLevelMs > upper)
@@ -292,6 +308,27 @@ public sealed partial class JitterBuffer
             _accelerationWait = 0;
         }
     }
+
+    // The delay the buffer aims to come down to: the target, or while a stall is held, what the stall showed was needed.
+    private double EffectiveTargetMs() => _playedFrames < _holdUntilFrame ? Math.Max(_targetMs, _heldTargetMs) : _targetMs;
+
+    // The buffer ran dry and waited stretchMs for a late packet: the stall that held it up (a network path, or the
+    // machine itself, pausing) tends to come again, and playing the wait back down would move the playout a pitch
+    // period at a time for seconds, each move a stretch a listener may hear and an echo path a canceller downstream
+    // loses. The delay the wait added is kept for StallHoldMs (up to FarAboveTargetMs over the target); another stall
+    // extends the hold.
+    private void HoldStretch(double stretchMs)
+    {
+        if (!HoldsStalls())
+            return;
+        double held = _targetBeforeStallMs + Math.Min(stretchMs, FarAboveTargetMs);
+        _heldTargetMs = _playedFrames < _holdUntilFrame ? Math.Max(_heldTargetMs, held) : held;
+        _holdUntilFrame = _playedFrames + (long)_options.StallHoldMs * _sampleRate / 1000;
+        _counters.StallHolds++;
+    }
+
+    private bool HoldsStalls() =>
+        _options.StallHoldMs > 0 && _state == PlayoutState.Playing && (_playedFrames - _playingSinceFrame) * 1000.0 / _sampleRate >= StallHoldStartMs;
 
     // Decodes packets that follow on without a gap until the PCM holds the frames a stretch needs.
     private void DecodeAhead(int frames)
@@ -328,6 +365,7 @@ public sealed partial class JitterBuffer
         }
 
         Conceal(_tenMs);
+        if (_stretchTicks == 0) _targetBeforeStallMs = _targetMs;
         _stretchTicks += FramesToTicks(_tenMs);
         _stallFrames += _tenMs;
         if (_stallFrames >= _sourceTimeoutFrames)
@@ -354,6 +392,7 @@ public sealed partial class JitterBuffer
         _store.Remove(_nextSequence);
         _nextSequence++;
         _nextTimestamp = timestamp + FramesToTicks(decoded);
+        if (_stretchTicks > 0) HoldStretch(TicksToMs(_stretchTicks));
         _stretchTicks = 0;
         _stallFrames = 0;
         _fecArmed = false;

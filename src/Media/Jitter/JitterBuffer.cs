@@ -144,6 +144,7 @@ public sealed partial class JitterBuffer
             JitterMs = c.JitterMs,
             Accelerations = c.Accelerations,
             Expansions = c.Expansions,
+            StallHolds = c.StallHolds,
             Resets = c.Resets,
             SsrcChanges = c.SsrcChanges,
             BufferedPackets = c.BufferedPackets,
@@ -155,7 +156,7 @@ public sealed partial class JitterBuffer
     {
         _counters.BufferedPackets = _store.Count;
         _counters.CurrentDelayMs = _filteredLevelMs;
-        _counters.TargetDelayMs = _targetMs;
+        _counters.TargetDelayMs = EffectiveTargetMs();
         _counters.JitterMs = _delays.JitterMicroseconds / 1000.0;
         Interlocked.Increment(ref _version);
         _published = _counters;
@@ -167,7 +168,7 @@ public sealed partial class JitterBuffer
     {
         public long PacketsDecoded, Duplicates, Late, DroppedForeignSsrc, DroppedWrongPayloadType, DroppedMalformed;
         public long DroppedDiscontinuous, DroppedByReset, DecodeErrors, Lost, ConcealedFrames, FecRecoveredFrames;
-        public long Underruns, Accelerations, Expansions, Resets, SsrcChanges;
+        public long Underruns, Accelerations, Expansions, Resets, SsrcChanges, StallHolds;
         public int BufferedPackets;
         public double CurrentDelayMs, TargetDelayMs, JitterMs;
     }

@@ -24,6 +24,14 @@ public sealed record JitterBufferOptions
     /// <summary>How many recent packets the delay quantile is taken over; a shorter window forgets past jitter sooner.</summary>
     public int DelayWindowPackets { get; init; } = 250;
 
+    /// <summary>
+    /// How long (ms) the buffer keeps the delay it gained by running dry and waiting for a late packet, instead of
+    /// playing it back down: a stall tends to come again, and each change of the playout delay is a stretch a listener
+    /// may hear and moves the echo path for a canceller downstream. Another stall extends it; 0 plays the delay back
+    /// down at once. Stalls in the first two seconds of a stream (a sender warming up) are not held.
+    /// </summary>
+    public int StallHoldMs { get; init; } = 30_000;
+
     /// <summary>Playout time without a packet after which the source counts as gone: another SSRC may take over, playout re-buffers.</summary>
     public int SourceTimeoutMs { get; init; } = 1000;
 
@@ -45,6 +53,8 @@ public sealed record JitterBufferOptions
             throw new ArgumentException($"DelayQuantile must be 0.5..1 (got {DelayQuantile}).");
         if (DelayWindowPackets is < 8 or > 10_000)
             throw new ArgumentException($"DelayWindowPackets must be 8..10000 (got {DelayWindowPackets}).");
+        if (StallHoldMs is < 0 or > 600_000)
+            throw new ArgumentException($"StallHoldMs must be 0..600000 (got {StallHoldMs}).");
         if (SourceTimeoutMs < 10 || MaxTimestampJumpMs < 100)
             throw new ArgumentException("SourceTimeoutMs must be at least 10 and MaxTimestampJumpMs at least 100.");
     }

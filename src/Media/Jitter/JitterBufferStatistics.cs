@@ -61,7 +61,10 @@ public readonly record struct JitterBufferStatistics
     /// <summary>The smoothed amount of audio waiting to be played, in milliseconds.</summary>
     public double CurrentDelayMs { get; init; }
 
-    /// <summary>The delay the buffer steers towards, from the measured network delay spread.</summary>
+    /// <summary>
+    /// The delay the buffer steers towards: from the measured network delay spread, or while a stall is held (see
+    /// <see cref="JitterBufferOptions.StallHoldMs"/>), the delay that stall showed was needed.
+    /// </summary>
     public double TargetDelayMs { get; init; }
 
     /// <summary>Interarrival jitter (RFC 3550 section 6.4.1), in milliseconds.</summary>
@@ -72,6 +75,9 @@ public readonly record struct JitterBufferStatistics
 
     /// <summary>Times the playout was stretched by about one pitch period (the buffer held too little).</summary>
     public long Expansions { get; init; }
+
+    /// <summary>Times the buffer ran dry, waited for a late packet, and kept the delay it gained (see <see cref="JitterBufferOptions.StallHoldMs"/>).</summary>
+    public long StallHolds { get; init; }
 
     /// <summary>Times the stream was restarted: SSRC change, timestamp jump, or a sender restarting its sequence.</summary>
     public long Resets { get; init; }

@@ -48,6 +48,56 @@ public sealed class JitterBufferAdaptationTests
         AssertBackDown(settled);
     }
 
+    // A sender (or the whole machine) that stalls for 150 ms and then sends what it owes at once: the buffer runs dry,
+    // waits, and holds the delay the wait added instead of playing it back down a pitch period at a time.
+    [Test]
+    public void A_stall_the_buffer_waited_out_keeps_its_delay_for_the_hold_then_comes_back_down()
+    {
+        var rig = new JitterRig(new TestSender(8000, 1, 20, ssrc: 1), new NetworkSimulator(12) { JitterMs = 1 }, new JitterBufferOptions { StallHoldMs = 20_000 });
+        rig.Run(5);
+        var before = rig.Buffer.GetStatistics();
+        Stall(rig, seconds: 0.15);
+        rig.Run(1);
+        var afterStall = rig.Buffer.GetStatistics();
+        long shiftAfterStall = rig.Buffer.PlayoutShiftFrames;
+        rig.Run(15);
+        var held = rig.Buffer.GetStatistics();
+        long shiftHeld = rig.Buffer.PlayoutShiftFrames;
+        rig.Run(10);
+        var released = rig.Buffer.GetStatistics();
+
+        TestContext.Out.WriteLine($"before {before}\nafter the stall {afterStall}\nheld {held}\nreleased {released}");
+        Assert.That(afterStall.Underruns, Is.GreaterThan(before.Underruns), "the stall ran the buffer dry");
+        Assert.That(afterStall.StallHolds, Is.EqualTo(1));
+        Assert.That(shiftAfterStall, Is.GreaterThan(50 * 8), "the wait moved the playout");
+        Assert.That(held.Accelerations, Is.EqualTo(afterStall.Accelerations), "nothing played the wait back down during the hold");
+        Assert.That(shiftHeld, Is.EqualTo(shiftAfterStall), "the playout stayed where the stall left it");
+        Assert.That(held.CurrentDelayMs, Is.GreaterThan(before.CurrentDelayMs + 40));
+        Assert.That(held.TargetDelayMs, Is.GreaterThan(before.TargetDelayMs + 40), "the held delay is the target meanwhile");
+        Assert.That(released.Accelerations, Is.GreaterThan(held.Accelerations), "the hold ended");
+        AssertBackDown(released);
+    }
+
+    [Test]
+    public void Without_a_hold_or_in_a_streams_first_seconds_a_stall_is_played_back_down_at_once()
+    {
+        foreach (var (options, stallAt) in new[] { (new JitterBufferOptions { StallHoldMs = 0 }, 5.0), (new JitterBufferOptions(), 1.0) })
+        {
+            var rig = new JitterRig(new TestSender(8000, 1, 20, ssrc: 1), new NetworkSimulator(12) { JitterMs = 1 }, options);
+            rig.Run(stallAt);
+            var before = rig.Buffer.GetStatistics();
+            Stall(rig, seconds: 0.1);
+            rig.Run(5);
+            var after = rig.Buffer.GetStatistics();
+
+            TestContext.Out.WriteLine($"hold {options.StallHoldMs} ms, stall at {stallAt} s: before {before}\nafter {after}");
+            Assert.That(after.Underruns, Is.GreaterThan(before.Underruns), "the stall ran the buffer dry");
+            Assert.That(after.StallHolds, Is.Zero);
+            Assert.That(after.Accelerations, Is.GreaterThan(before.Accelerations));
+            AssertBackDown(after);
+        }
+    }
+
     [TestCase(500)]
     [TestCase(-500)]
     [TestCase(1000)]
@@ -75,6 +125,14 @@ public sealed class JitterBufferAdaptationTests
         Assert.That(stretches, Is.InRange((long)(driftMs / 12.5) - 2, (long)(driftMs / 2.5) + 2));
         Assert.That(opposite, Is.LessThanOrEqualTo(2));
         JitterRig.AssertAccounted(s);
+    }
+
+    /// <summary>The sender sends nothing for <paramref name="seconds"/>, then all it owes at once.</summary>
+    private static void Stall(JitterRig rig, double seconds)
+    {
+        rig.Sending = false;
+        rig.Run(seconds);
+        rig.Sending = true;
     }
 
     /// <summary>Takes the jitter off the rig's network for <paramref name="seconds"/> and returns the statistics then.</summary>
