@@ -212,12 +212,12 @@ public sealed partial class JitterBuffer
         _timeline.Restart();
     }
 
-    // The packets that reach a buffer waiting out a stall it will hold measure that stall, which the hold already
-    // covers: counted in the spread too, they would raise the target over the held delay, and the buffer would stretch
-    // up to it and play the surplus back down again, moving the playout each time.
+    // The packets that reach a buffer waiting out a stall short enough to be held measure that stall, which the hold
+    // covers: counted in the delay spread too, they would raise the target over the level the wait left, and the buffer
+    // would stretch up to it, then play the surplus back down as they leave the window, moving the playout each time.
     private void AddDelay(long arrivalMicroseconds, long timestamp)
     {
-        if (_stretchTicks > 0 && HoldsStalls())
+        if (_stretchTicks > 0 && TicksToMs(_stretchTicks) <= FarAboveTargetMs && HoldsStalls())
             return;
         _delays.Add(arrivalMicroseconds - (long)((timestamp - ExtendedOrigin) * 1_000_000.0 / _clockRate));
     }
@@ -312,16 +312,16 @@ public sealed partial class JitterBuffer
     // The delay the buffer aims to come down to: the target, or while a stall is held, what the stall showed was needed.
     private double EffectiveTargetMs() => _playedFrames < _holdUntilFrame ? Math.Max(_targetMs, _heldTargetMs) : _targetMs;
 
-    // The buffer ran dry and waited stretchMs for a late packet: the stall that held it up (a network path, or the
-    // machine itself, pausing) tends to come again, and playing the wait back down would move the playout a pitch
-    // period at a time for seconds, each move a stretch a listener may hear and an echo path a canceller downstream
-    // loses. The delay the wait added is kept for StallHoldMs (up to FarAboveTargetMs over the target); another stall
-    // extends the hold.
-    private void HoldStretch(double stretchMs)
+    // The buffer ran dry and waited for a late packet, which has come with what the stall held up: the stall (a network
+    // path, or the machine itself, pausing) tends to come again, and playing the wait back down would move the playout
+    // a pitch period at a time for seconds, each move a stretch a listener may hear and an echo path a canceller
+    // downstream loses. The level the wait left (up to FarAboveTargetMs over the target) is kept for StallHoldMs;
+    // another stall extends the hold.
+    private void HoldStall()
     {
         if (!HoldsStalls())
             return;
-        double held = _targetBeforeStallMs + Math.Min(stretchMs, FarAboveTargetMs);
+        double held = Math.Min(LevelMs() - _packetMs / 2, _targetBeforeStallMs + FarAboveTargetMs);
         _heldTargetMs = _playedFrames < _holdUntilFrame ? Math.Max(_heldTargetMs, held) : held;
         _holdUntilFrame = _playedFrames + (long)_options.StallHoldMs * _sampleRate / 1000;
         _counters.StallHolds++;
@@ -392,10 +392,11 @@ public sealed partial class JitterBuffer
         _store.Remove(_nextSequence);
         _nextSequence++;
         _nextTimestamp = timestamp + FramesToTicks(decoded);
-        if (_stretchTicks > 0) HoldStretch(TicksToMs(_stretchTicks));
+        bool waited = _stretchTicks > 0;
         _stretchTicks = 0;
         _stallFrames = 0;
         _fecArmed = false;
+        if (waited) HoldStall();
     }
 
     // The audio missing before the next packet: concealment, with the last part rebuilt from the packet's

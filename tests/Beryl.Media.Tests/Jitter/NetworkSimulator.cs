@@ -27,6 +27,9 @@ internal sealed class NetworkSimulator(int seed)
 
     public double ReorderProbability { get; set; }
 
+    /// <summary>Nothing is delivered before this time (microseconds): a path or a sender that stalled, then delivers what it holds at once.</summary>
+    public long StalledUntilMicroseconds { get; set; }
+
     /// <summary>Extra delay of a reordered packet.</summary>
     public double ReorderDelayMs { get; set; } = 30;
 
@@ -73,7 +76,7 @@ internal sealed class NetworkSimulator(int seed)
     }
 
     private void Schedule(in SentPacket packet, double delayMs) =>
-        _inFlight.Enqueue(packet, (packet.SendTimeMicroseconds + (long)(delayMs * 1000), _order++));
+        _inFlight.Enqueue(packet, (Math.Max(packet.SendTimeMicroseconds + (long)(delayMs * 1000), StalledUntilMicroseconds), _order++));
 
     private double ExtraDelayMs()
     {
