@@ -27,8 +27,9 @@ public sealed record JitterBufferOptions
     /// <summary>
     /// How long (ms) the buffer keeps the delay it gained by running dry and waiting for a late packet, instead of
     /// playing it back down: a stall tends to come again, and each change of the playout delay is a stretch a listener
-    /// may hear and moves the echo path for a canceller downstream. Another stall extends it; 0 plays the delay back
-    /// down at once. Stalls in the first two seconds of a stream (a sender warming up) are not held.
+    /// may hear and moves the echo path for a canceller downstream. Up to 100 ms over the target is held (a longer
+    /// wait raises the target through the delay spread, as any late burst does); another stall extends the hold; 0
+    /// plays the delay back down at once. Stalls in the first two seconds of a stream (a sender warming up) are not held.
     /// </summary>
     public int StallHoldMs { get; init; } = 30_000;
 

@@ -48,8 +48,8 @@ public sealed class JitterBufferAdaptationTests
         AssertBackDown(settled);
     }
 
-    // A sender (or the whole machine) that stalls for 150 ms and then sends what it owes at once: the buffer runs dry,
-    // waits, and holds the delay the wait added instead of playing it back down a pitch period at a time.
+    // A path (or a sender, or the whole machine) that stalls for 150 ms, then delivers what it held at once: the buffer
+    // runs dry, waits, and holds the delay the wait added instead of playing it back down a pitch period at a time.
     [Test]
     public void A_stall_the_buffer_waited_out_keeps_its_delay_for_the_hold_then_comes_back_down()
     {

@@ -5,6 +5,19 @@ namespace Beryl.Media.Tests.Jitter;
 
 public sealed class JitterBufferRobustnessTests
 {
+    private static readonly JitterBufferOptions[] OutOfRange =
+    [
+        new() { StallHoldMs = -1 },
+        new() { StallHoldMs = 600_001 },
+        new() { DelayQuantile = 0.4 },
+        new() { DelayWindowPackets = 7 },
+        new() { MinTargetDelayMs = 50, MaxTargetDelayMs = 40 },
+    ];
+
+    [TestCaseSource(nameof(OutOfRange))]
+    public void An_option_out_of_range_is_refused_when_the_buffer_is_made(JitterBufferOptions options) =>
+        Assert.Throws<ArgumentException>(() => new JitterBuffer(new FakePcmDecoder(), options));
+
     [Test]
     public void AFloodOfGarbageNeverGrowsMemoryNorThrows()
     {
