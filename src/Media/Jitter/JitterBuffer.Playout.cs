@@ -310,7 +310,9 @@ public sealed partial class JitterBuffer
     }
 
     // The delay the buffer aims to come down to: the target, or while a stall is held, what the stall showed was needed.
-    private double EffectiveTargetMs() => _playedFrames < _holdUntilFrame ? Math.Max(_targetMs, _heldTargetMs) : _targetMs;
+    private double EffectiveTargetMs() => Holding ? Math.Max(_targetMs, _heldTargetMs) : _targetMs;
+
+    private bool Holding => _playedFrames < _holdUntilFrame;
 
     // The buffer ran dry and waited for a late packet, which has come with what the stall held up: the stall (a network
     // path, or the machine itself, pausing) tends to come again, and playing the wait back down would move the playout
@@ -322,7 +324,7 @@ public sealed partial class JitterBuffer
         if (!HoldsStalls())
             return;
         double held = Math.Min(LevelMs() - _packetMs / 2, _targetBeforeStallMs + FarAboveTargetMs);
-        _heldTargetMs = _playedFrames < _holdUntilFrame ? Math.Max(_heldTargetMs, held) : held;
+        _heldTargetMs = Holding ? Math.Max(_heldTargetMs, held) : held;
         _holdUntilFrame = _playedFrames + (long)_options.StallHoldMs * _sampleRate / 1000;
         _counters.StallHolds++;
     }
